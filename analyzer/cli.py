@@ -1,0 +1,236 @@
+"""The ``jevons`` command: thin wrappers over the library, one per command.
+
+Each command parses its options and calls one function of ``analyzer`` with the same
+argument names. Library errors (:class:`JevonsError`) become a one-line message on stderr
+and a non-zero exit here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from analyzer.errors import JevonsError, NotBuiltYetError
+
+app = typer.Typer(
+    name="jevons",
+    help="Is cheaper code production adding to complexity and on-call load, and how sure are we?",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+attribution_app = typer.Typer(help="Inspect the attribution rules and their verdicts.")
+incidents_app = typer.Typer(help="Import incident records.")
+report_app = typer.Typer(help="Write the pull-request report or the quarterly review.")
+app.add_typer(attribution_app, name="attribution")
+app.add_typer(incidents_app, name="incidents")
+app.add_typer(report_app, name="report")
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar="JEVONS_DB",
+        help="The store file (default: $JEVONS_DB, else ./jevons.duckdb).",
+        show_default=False,
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="A jevons.toml or pyproject.toml to read settings from."),
+]
+
+err_console = Console(stderr=True)
+
+
+def _db(db: Path | None) -> Path:
+    from analyzer.store import default_db_path
+
+    return db if db is not None else default_db_path()
+
+
+def _not_built(part: str) -> None:
+    raise NotBuiltYetError(f"{part} is not built yet")
+
+
+@app.command()
+def mine(
+    repos: Annotated[
+        list[str] | None, typer.Argument(help="Repository paths or clone URLs.")
+    ] = None,
+    db: DbOption = None,
+    history: Annotated[str, typer.Option(help="first-parent (default) or full.")] = "first-parent",
+    workers: Annotated[
+        int | None, typer.Option(help="Metric worker processes (default: all cores).")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="A Dask scheduler address (default: local).")
+    ] = None,
+    repos_file: Annotated[
+        Path | None, typer.Option(help="A file listing repositories, one a line.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Mine repositories' history into the store: commits, file changes, blob metrics."""
+    _not_built("mining")
+
+
+@app.command()
+def export(
+    parquet: Annotated[Path, typer.Option(help="Directory to write one Parquet file per table.")],
+    db: DbOption = None,
+) -> None:
+    """Write every table of the store as Parquet."""
+    _not_built("export")
+
+
+@app.command()
+def attribute(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Re-label the stored commits after a rule change, without re-mining."""
+    _not_built("attribution")
+
+
+@attribution_app.command("rules")
+def attribution_rules(config: ConfigOption = None) -> None:
+    """List the attribution rules in force (built-in and your own)."""
+    _not_built("attribution")
+
+
+@attribution_app.command("explain")
+def attribution_explain(
+    sha: Annotated[str, typer.Argument(help="A commit SHA (or unique prefix).")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Show why a commit got its authorship label."""
+    _not_built("attribution")
+
+
+@incidents_app.command("import")
+def incidents_import(
+    files: Annotated[list[Path], typer.Argument(help="Incident exports to import.")],
+    db: DbOption = None,
+    format: Annotated[
+        str,
+        typer.Option(help="auto|csv|json|pagerduty|opsgenie|incidentio|jira|github"),
+    ] = "auto",
+    timezone: Annotated[
+        str | None, typer.Option(help="Zone for timestamps without an offset.")
+    ] = None,
+    skip_invalid: Annotated[bool, typer.Option(help="Skip (and report) invalid records.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Import incident records from PagerDuty, Opsgenie, incident.io, Jira, GitHub or CSV/JSON."""
+    _not_built("incident import")
+
+
+@app.command()
+def link(
+    db: DbOption = None,
+    fix_pattern: Annotated[
+        list[str] | None, typer.Option(help="Regex for incident ids in commit messages.")
+    ] = None,
+    ownership: Annotated[
+        Path | None, typer.Option(help="Service to path-globs ownership file.")
+    ] = None,
+    szz_variant: Annotated[
+        str | None, typer.Option(help="SZZ variant: b, ag, r (default r).")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Link incidents to the commits that fixed and introduced them."""
+    _not_built("linking")
+
+
+@app.command()
+def analyze(
+    db: DbOption = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Start date (YYYY-MM-DD).")
+    ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="End date (YYYY-MM-DD).")] = None,
+    repo: Annotated[str | None, typer.Option(help="Only this repository id.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Findings with effect sizes, intervals and evidence levels."""
+    _not_built("analysis")
+
+
+@report_app.command("pr")
+def report_pr(
+    base: Annotated[str, typer.Option(help="Base ref of the pull request.")],
+    head: Annotated[str, typer.Option(help="Head ref of the pull request.")],
+    repo: Annotated[Path, typer.Option(help="The repository.")] = Path("."),
+    out: Annotated[
+        Path | None, typer.Option(help="Write the Markdown here (default stdout).")
+    ] = None,
+    fail_on: Annotated[
+        str | None, typer.Option(help="Exit non-zero at this risk level or above.")
+    ] = None,
+    redact_incidents: Annotated[
+        bool, typer.Option(help="Show incident ids and counts only.")
+    ] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Markdown for a pull-request comment: complexity, AI share, hotspots, risk."""
+    _not_built("the PR report")
+
+
+@report_app.command("review")
+def report_review(
+    date_from: Annotated[str, typer.Option("--from", help="Start date (YYYY-MM-DD).")],
+    date_to: Annotated[str, typer.Option("--to", help="End date (YYYY-MM-DD).")],
+    out: Annotated[Path, typer.Option(help="The HTML file to write.")] = Path("review.html"),
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """A self-contained HTML quarterly reliability review."""
+    _not_built("the quarterly review")
+
+
+@app.command()
+def dashboard(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
+    host: Annotated[
+        str, typer.Option(help="Address to bind (default: localhost only).")
+    ] = "127.0.0.1",
+) -> None:
+    """Open the Streamlit dashboard on the store (read-only)."""
+    _not_built("the dashboard")
+
+
+@app.command()
+def demo(
+    no_dashboard: Annotated[
+        bool, typer.Option("--no-dashboard", help="Do not start the dashboard.")
+    ] = False,
+    scenario: Annotated[str, typer.Option(help="Sample scenario to build.")] = "jevons-volume",
+    out: Annotated[Path, typer.Option(help="Where reports and the store go.")] = Path(
+        "demo-output"
+    ),
+) -> None:
+    """The whole pipeline on a bundled sample repository."""
+    _not_built("the demo")
+
+
+def main() -> None:
+    """Entry point: run the app, turning Jevons errors into one line and a non-zero exit."""
+    try:
+        app()
+    except JevonsError as exc:
+        err_console.print(
+            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

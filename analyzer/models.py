@@ -1,0 +1,159 @@
+"""The domain's nouns as frozen dataclasses.
+
+A repository yields commits; a commit has file changes; a file version (a blob) has
+metrics and functions; incidents are linked to commits. Field names match the store's
+columns (``analyzer/store/schema.py``), which are a public contract.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Literal
+
+Authorship = Literal["ai_authored", "ai_assisted", "human", "automation"]
+AUTHORSHIP_CLASSES: tuple[Authorship, ...] = ("ai_authored", "ai_assisted", "human", "automation")
+ChangeType = Literal["A", "M", "D", "R"]
+LinkRole = Literal["fix", "inducing", "related"]
+LinkMethod = Literal["explicit", "fix_reference", "szz", "ownership"]
+
+
+@dataclasses.dataclass(frozen=True)
+class FileChange:
+    """One path changed by a commit, with ``git diff --numstat`` line counts.
+
+    Binary files have ``lines_added == lines_deleted == 0`` and ``is_binary`` set.
+    ``old_blob``/``new_blob`` are ``None`` for an added/deleted file.
+    """
+
+    path: str
+    old_path: str | None
+    change_type: ChangeType
+    lines_added: int
+    lines_deleted: int
+    is_binary: bool
+    old_blob: str | None
+    new_blob: str | None
+    language: str | None = None
+    excluded: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Commit:
+    """A commit as read from ``git log``; times are UTC, offsets in minutes east of UTC."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    authored_at: dt.datetime
+    author_tz_minutes: int
+    committer_name: str
+    committer_email: str
+    committed_at: dt.datetime
+    committer_tz_minutes: int
+    message: str
+    changes: tuple[FileChange, ...] = ()
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    @property
+    def subject(self) -> str:
+        return self.message.split("\n", 1)[0]
+
+    @property
+    def lines_added(self) -> int:
+        return sum(c.lines_added for c in self.changes)
+
+    @property
+    def lines_deleted(self) -> int:
+        return sum(c.lines_deleted for c in self.changes)
+
+
+@dataclasses.dataclass(frozen=True)
+class FunctionMetrics:
+    """One function as lizard sees it."""
+
+    name: str
+    long_name: str
+    start_line: int
+    end_line: int
+    nloc: int
+    ccn: int
+    parameter_count: int
+    token_count: int
+
+
+@dataclasses.dataclass(frozen=True)
+class BlobMetrics:
+    """Metrics of one file version, keyed by its blob SHA.
+
+    A blob that could not be analysed carries ``error`` (and whatever was measured
+    before the failure); it never fails the run.
+    """
+
+    blob_sha: str
+    language: str | None
+    size_bytes: int
+    loc: int | None = None
+    nloc: int | None = None
+    comment_lines: int | None = None
+    function_count: int | None = None
+    ccn_total: int | None = None
+    ccn_max: int | None = None
+    token_count: int | None = None
+    maintainability_index: float | None = None
+    halstead_volume: float | None = None
+    error: str | None = None
+    metric_set: str = "full"
+    functions: tuple[FunctionMetrics, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Attribution:
+    """Who (or what) wrote a commit, and why Jevons thinks so."""
+
+    authorship: Authorship
+    ai_tool: str | None
+    evidence: str
+    strength: Literal["strong", "weak"] | None = None
+    weak_evidence: str | None = None
+    rule_ids: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Incident:
+    """An incident normalised from any source; times are UTC."""
+
+    incident_id: str
+    source: str
+    title: str
+    created_at: dt.datetime
+    severity: str | None = None
+    severity_rank: int | None = None
+    service: str | None = None
+    status: str | None = None
+    acknowledged_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+    url: str | None = None
+    description: str | None = None
+    effort_minutes: float | None = None
+    off_hours_minutes: float | None = None
+    fix_commits: tuple[str, ...] = ()
+    cause_commits: tuple[str, ...] = ()
+    raw: str = "{}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Link:
+    """An incident linked to a commit, with the method, a confidence and readable evidence."""
+
+    incident_id: str
+    repo_id: str
+    sha: str
+    role: LinkRole
+    method: LinkMethod
+    confidence: float
+    evidence: str

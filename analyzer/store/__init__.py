@@ -1,0 +1,218 @@
+"""The store: one DuckDB file holding everything Jevons knows (see ``schema.py``).
+
+A :class:`Store` opens a connection only for as long as a unit of work needs it, so a
+reader (the dashboard) and a writer (``jevons mine``) can take turns on the same file:
+DuckDB lets one process write or several read, never both at once. Writers also hold an
+advisory lock file for their whole run, so two writers never interleave their batches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from analyzer.errors import StoreError, StoreLockedError, StoreVersionError
+from analyzer.store.schema import INDEXES, MIGRATIONS, SCHEMA_VERSION, TABLES
+
+DEFAULT_DB = "jevons.duckdb"
+_DUCKDB_MAGIC = b"DUCK"
+_LOCK_MESSAGES = ("Could not set lock", "Conflicting lock")
+
+
+def default_db_path() -> Path:
+    """``$JEVONS_DB`` if set, else ``./jevons.duckdb``."""
+    return Path(os.environ.get("JEVONS_DB") or DEFAULT_DB)
+
+
+class Store:
+    """A Jevons store at ``path``; use :func:`open_store` to get a checked one."""
+
+    def __init__(self, path: Path, *, read_only: bool = False, lock_wait: float = 30.0) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self.lock_wait = lock_wait
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one unit of work, closed afterwards."""
+        conn = self._open_connection()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection inside one transaction: all of the block's writes land, or none."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store was opened read-only")
+        with self.connect() as conn:
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def query_df(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
+        """Run one query and return its rows as a DataFrame."""
+        with self.connect() as conn:
+            return conn.execute(sql, params or []).df()
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run one query and return its rows as tuples."""
+        with self.connect() as conn:
+            return conn.execute(sql, params or []).fetchall()
+
+    def _open_connection(self) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.lock_wait
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=self.read_only)
+            except duckdb.IOException as exc:
+                if not any(m in str(exc) for m in _LOCK_MESSAGES):
+                    raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+                if time.monotonic() >= deadline:
+                    raise StoreLockedError(
+                        f"{self.path}: another process has the store open "
+                        f"(waited {self.lock_wait:.0f}s); try again when it has finished"
+                    ) from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+            except duckdb.Error as exc:
+                raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+
+
+def open_store(path: Path | str | None = None, *, read_only: bool = False) -> Store:
+    """Open (creating or migrating if needed) the store at ``path``.
+
+    A file that is not a DuckDB database, a DuckDB file that is not a Jevons store, or a
+    store written by a newer Jevons is refused with a :class:`StoreError` and never touched.
+    """
+    store = Store(Path(path) if path is not None else default_db_path(), read_only=read_only)
+    _check_location(store.path, read_only=read_only)
+    if read_only:
+        with store.connect() as conn:
+            _check_version(conn, store.path, read_only=True)
+        return store
+    with store.transaction() as conn:
+        _check_version(conn, store.path, read_only=False)
+    return store
+
+
+def _check_location(path: Path, *, read_only: bool) -> None:
+    if not path.parent.is_dir():
+        raise StoreError(
+            f"{path}: the directory {path.parent} does not exist; create it or choose another --db"
+        )
+    if path.is_dir():
+        raise StoreError(f"{path}: is a directory, not a store file; give a file path to --db")
+    if not path.exists():
+        if read_only:
+            raise StoreError(f"{path}: no store here yet; run `jevons mine REPO --db {path}` first")
+        return
+    with path.open("rb") as handle:
+        header = handle.read(16)
+    if header[8:12] != _DUCKDB_MAGIC:
+        raise StoreError(f"{path}: not a DuckDB file; refusing to open or overwrite it")
+
+
+def _check_version(conn: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool) -> None:
+    tables = {row[0] for row in conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "meta" not in tables:
+        if tables:
+            raise StoreError(
+                f"{path}: a DuckDB database, but not a Jevons store (no 'meta' table); "
+                "refusing to change it"
+            )
+        if read_only:
+            raise StoreError(f"{path}: the store is empty; run `jevons mine REPO` first")
+        _create_schema(conn)
+        return
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    try:
+        version = int(row[0]) if row else 0
+    except ValueError as exc:
+        raise StoreVersionError(f"{path}: unreadable schema version {row!r}") from exc
+    if version > SCHEMA_VERSION:
+        raise StoreVersionError(
+            f"{path}: written by a newer Jevons (schema {version}, this one knows up to "
+            f"{SCHEMA_VERSION}); upgrade Jevons to read it"
+        )
+    if version < SCHEMA_VERSION:
+        if read_only:
+            raise StoreVersionError(
+                f"{path}: schema {version} is older than {SCHEMA_VERSION}; "
+                "run any writing command (e.g. `jevons attribute`) once to migrate it"
+            )
+        _migrate(conn, version)
+    elif not read_only:
+        _create_schema(conn)  # tables added within a version (idempotent)
+
+
+def _create_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    for ddl in TABLES.values():
+        conn.execute(ddl)
+    for ddl in INDEXES:
+        conn.execute(ddl)
+    _set_version(conn, SCHEMA_VERSION)
+
+
+def _migrate(conn: duckdb.DuckDBPyConnection, version: int) -> None:
+    for step in range(version, SCHEMA_VERSION):
+        for statement in MIGRATIONS.get(step, ()):
+            conn.execute(statement)
+    _create_schema(conn)
+
+
+def _set_version(conn: duckdb.DuckDBPyConnection, version: int) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", [str(version)]
+    )
+
+
+@contextlib.contextmanager
+def writer_lock(path: Path, *, wait: float = 0.0) -> Iterator[None]:
+    """Hold the store's writer lock (``<db>.lock``) for a whole run.
+
+    A second writer waits up to ``wait`` seconds, then fails with a :class:`StoreLockedError`
+    naming the process that holds the lock. The lock is released when the process ends, even
+    if it is killed, because it is an ``flock`` on an open file.
+    """
+    lock_path = Path(f"{path}.lock")
+    handle = lock_path.open("a+")
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise StoreLockedError(
+                        f"{path}: {holder} is writing to this store; wait for it to finish "
+                        "(or point --db at another file)"
+                    ) from exc
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"jevons pid {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()

@@ -1,0 +1,158 @@
+"""The store's schema: a public SQL contract.
+
+Analysts query these tables with plain SQL and the project's own checks do too, so table
+and column names only ever grow. Timestamps are UTC (``TIMESTAMP`` without a zone);
+``*_tz_minutes`` keep the original offset east of UTC where local time matters (off-hours
+work). ``SCHEMA_VERSION`` is recorded in ``meta``; ``MIGRATIONS`` bring older files forward.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+TABLES: dict[str, str] = {
+    "meta": """
+        CREATE TABLE IF NOT EXISTS meta (
+            key   VARCHAR PRIMARY KEY,
+            value VARCHAR
+        )""",
+    "repos": """
+        CREATE TABLE IF NOT EXISTS repos (
+            repo_id        VARCHAR PRIMARY KEY,
+            name           VARCHAR NOT NULL,
+            path           VARCHAR NOT NULL,
+            origin_url     VARCHAR,
+            default_branch VARCHAR,
+            head_sha       VARCHAR,
+            history_mode   VARCHAR,
+            is_shallow     BOOLEAN DEFAULT false,
+            is_bare        BOOLEAN DEFAULT false,
+            commit_count   INTEGER,
+            mined_at       TIMESTAMP,
+            mine_seconds   DOUBLE
+        )""",
+    "commits": """
+        CREATE TABLE IF NOT EXISTS commits (
+            repo_id              VARCHAR NOT NULL,
+            sha                  VARCHAR NOT NULL,
+            parents              VARCHAR[],
+            is_merge             BOOLEAN,
+            author_name          VARCHAR,
+            author_email         VARCHAR,
+            authored_at          TIMESTAMP,
+            author_tz_minutes    SMALLINT,
+            committer_name       VARCHAR,
+            committer_email      VARCHAR,
+            committed_at         TIMESTAMP,
+            committer_tz_minutes SMALLINT,
+            message              VARCHAR,
+            lines_added          INTEGER,
+            lines_deleted        INTEGER,
+            files_changed        INTEGER,
+            binary_files         INTEGER,
+            ccn_delta            BIGINT,
+            nloc_delta           BIGINT,
+            authorship           VARCHAR,
+            ai_tool              VARCHAR,
+            attribution_evidence VARCHAR,
+            attribution_strength VARCHAR,
+            weak_evidence        VARCHAR,
+            reverted_by          VARCHAR,
+            history_seq          INTEGER,
+            PRIMARY KEY (repo_id, sha)
+        )""",
+    "file_changes": """
+        CREATE TABLE IF NOT EXISTS file_changes (
+            repo_id       VARCHAR NOT NULL,
+            sha           VARCHAR NOT NULL,
+            path          VARCHAR NOT NULL,
+            old_path      VARCHAR,
+            change_type   VARCHAR,
+            lines_added   INTEGER,
+            lines_deleted INTEGER,
+            is_binary     BOOLEAN,
+            old_blob      VARCHAR,
+            new_blob      VARCHAR,
+            language      VARCHAR,
+            excluded      BOOLEAN,
+            PRIMARY KEY (repo_id, sha, path)
+        )""",
+    "blob_metrics": """
+        CREATE TABLE IF NOT EXISTS blob_metrics (
+            blob_sha              VARCHAR PRIMARY KEY,
+            language              VARCHAR,
+            size_bytes            BIGINT,
+            loc                   INTEGER,
+            nloc                  INTEGER,
+            comment_lines         INTEGER,
+            function_count        INTEGER,
+            ccn_total             INTEGER,
+            ccn_max               INTEGER,
+            token_count           INTEGER,
+            maintainability_index DOUBLE,
+            halstead_volume       DOUBLE,
+            error                 VARCHAR,
+            metric_set            VARCHAR
+        )""",
+    "function_metrics": """
+        CREATE TABLE IF NOT EXISTS function_metrics (
+            blob_sha        VARCHAR NOT NULL,
+            name            VARCHAR NOT NULL,
+            start_line      INTEGER NOT NULL,
+            long_name       VARCHAR,
+            end_line        INTEGER,
+            nloc            INTEGER,
+            ccn             INTEGER,
+            parameter_count INTEGER,
+            token_count     INTEGER
+        )""",
+    "incidents": """
+        CREATE TABLE IF NOT EXISTS incidents (
+            incident_id       VARCHAR PRIMARY KEY,
+            source            VARCHAR NOT NULL,
+            title             VARCHAR,
+            description       VARCHAR,
+            severity          VARCHAR,
+            severity_rank     INTEGER,
+            status            VARCHAR,
+            service           VARCHAR,
+            created_at        TIMESTAMP NOT NULL,
+            acknowledged_at   TIMESTAMP,
+            resolved_at       TIMESTAMP,
+            url               VARCHAR,
+            effort_minutes    DOUBLE,
+            off_hours_minutes DOUBLE,
+            fix_commits       VARCHAR[],
+            cause_commits     VARCHAR[],
+            source_file       VARCHAR,
+            raw               JSON
+        )""",
+    "incident_links": """
+        CREATE TABLE IF NOT EXISTS incident_links (
+            incident_id VARCHAR NOT NULL,
+            repo_id     VARCHAR NOT NULL,
+            sha         VARCHAR NOT NULL,
+            role        VARCHAR NOT NULL,
+            method      VARCHAR NOT NULL,
+            confidence  DOUBLE,
+            evidence    VARCHAR,
+            PRIMARY KEY (incident_id, repo_id, sha, role)
+        )""",
+    "commit_churn": """
+        CREATE TABLE IF NOT EXISTS commit_churn (
+            repo_id          VARCHAR NOT NULL,
+            sha              VARCHAR NOT NULL,
+            lines_added      INTEGER,
+            rewritten_14d    INTEGER,
+            rewritten_28d    INTEGER,
+            surviving_at_head INTEGER,
+            PRIMARY KEY (repo_id, sha)
+        )""",
+}
+
+INDEXES: tuple[str, ...] = (
+    "CREATE INDEX IF NOT EXISTS function_metrics_blob ON function_metrics (blob_sha)",
+)
+
+#: ``MIGRATIONS[n]`` holds the statements that bring a version-``n`` store to ``n + 1``.
+MIGRATIONS: dict[int, tuple[str, ...]] = {}
