@@ -108,6 +108,8 @@ class BlobMetrics:
     halstead_volume: float | None = None
     error: str | None = None
     metric_set: str = "full"
+    #: how the bytes were read: utf-8, utf-8-sig, utf-16, or latin-1 as the fallback
+    encoding: str | None = None
     functions: tuple[FunctionMetrics, ...] = ()
 
 
