@@ -1,0 +1,248 @@
+"""Load the frames the analysis works on from the store, in a few SQL queries.
+
+Everything after this module is a pure function of these frames. Commits are dated by
+``committed_at`` (when the change landed on the branch mined); incidents by
+``created_at``. Complexity alive at any time comes from the blobs each path held, so the
+per-commit complexity deltas are computed here, in SQL, over the whole history of the
+repositories in scope (levels before ``date_from`` still count).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+
+from analyzer.models import AUTHORSHIP_CLASSES
+from analyzer.store import Store
+
+#: Commits without an authorship label (attribution not run, or no rule matched).
+UNATTRIBUTED = "unattributed"
+#: Classes in the order tables and charts show them; the reference class comes first.
+CLASS_ORDER: tuple[str, ...] = ("human", "ai_assisted", "ai_authored", "automation", UNATTRIBUTED)
+AI_CLASSES: tuple[str, ...] = ("ai_assisted", "ai_authored")
+REFERENCE_CLASS = "human"
+#: How far back a touched file's churn counts as "prior churn" for the count model.
+PRIOR_CHURN_DAYS = 90
+
+assert set(AUTHORSHIP_CLASSES) <= set(CLASS_ORDER)
+
+
+@dataclasses.dataclass(frozen=True)
+class Window:
+    """The analysed range: ``start`` inclusive, ``end`` exclusive (UTC), and a repository."""
+
+    start: dt.datetime | None
+    end: dt.datetime | None
+    repo: str | None
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Frames:
+    """The store's contents in scope, one DataFrame each.
+
+    ``commits``: one row per commit in scope, with ``authorship`` (never null), ``is_change``
+    (counts as a change: merges do not when their branch commits were mined too),
+    ``lines_changed``, the complexity deltas recomputed from blobs (``nloc_d``, ``ccn_d``,
+    ``f10_d``, ``f20_d``), the touched files' ``prior_churn`` and ``prior_ccn``, and
+    ``incidents_induced`` (distinct incidents it is an inducing commit of).
+    ``history``: the same deltas for every commit of the repositories in scope, before the
+    range too, for complexity levels. ``incidents``: incidents in scope with ``code_caused``
+    and ``has_fix``. ``inducing``: inducing links of those incidents with the inducing
+    commit's class and ``weight`` (1 / the incident's inducing commits).
+    """
+
+    window: Window
+    repos: tuple[str, ...]
+    commits: pd.DataFrame
+    history: pd.DataFrame
+    incidents: pd.DataFrame
+    inducing: pd.DataFrame
+    churn: pd.DataFrame
+
+
+_REPO_FILTER = "(CAST(? AS VARCHAR) IS NULL OR c.repo_id = ?)"
+
+_COMPLEXITY_SQL = f"""
+WITH fn AS (
+    SELECT blob_sha,
+           count(*) FILTER (WHERE ccn > 10) AS f10,
+           count(*) FILTER (WHERE ccn > 20) AS f20
+    FROM function_metrics GROUP BY blob_sha
+),
+events AS (
+    SELECT fc.repo_id, fc.sha, fc.path, c.committed_at, c.history_seq,
+           CASE WHEN fc.change_type = 'D' THEN NULL ELSE fc.new_blob END AS blob
+    FROM file_changes fc JOIN commits c USING (repo_id, sha)
+    WHERE NOT coalesce(fc.excluded, false) AND {_REPO_FILTER}
+    UNION ALL
+    -- a rename also empties the old path
+    SELECT fc.repo_id, fc.sha, fc.old_path, c.committed_at, c.history_seq, NULL
+    FROM file_changes fc JOIN commits c USING (repo_id, sha)
+    WHERE fc.change_type = 'R' AND fc.old_path IS NOT NULL AND fc.old_path <> fc.path
+      AND NOT coalesce(fc.excluded, false) AND {_REPO_FILTER}
+),
+measured AS (
+    SELECT e.*, coalesce(bm.nloc, 0) AS nloc, coalesce(bm.ccn_total, 0) AS ccn,
+           coalesce(fn.f10, 0) AS f10, coalesce(fn.f20, 0) AS f20
+    FROM events e
+    LEFT JOIN blob_metrics bm ON bm.blob_sha = e.blob
+    LEFT JOIN fn ON fn.blob_sha = e.blob
+),
+deltas AS (
+    SELECT repo_id, sha,
+           nloc - coalesce(lag(nloc) OVER w, 0) AS nloc_d,
+           ccn - coalesce(lag(ccn) OVER w, 0) AS ccn_d,
+           f10 - coalesce(lag(f10) OVER w, 0) AS f10_d,
+           f20 - coalesce(lag(f20) OVER w, 0) AS f20_d
+    FROM measured
+    WINDOW w AS (PARTITION BY repo_id, path ORDER BY committed_at, history_seq, sha)
+)
+SELECT c.repo_id, c.sha, c.committed_at,
+       coalesce(sum(d.nloc_d), 0)::BIGINT AS nloc_d, coalesce(sum(d.ccn_d), 0)::BIGINT AS ccn_d,
+       coalesce(sum(d.f10_d), 0)::BIGINT AS f10_d, coalesce(sum(d.f20_d), 0)::BIGINT AS f20_d
+FROM commits c LEFT JOIN deltas d USING (repo_id, sha)
+WHERE {_REPO_FILTER}
+GROUP BY ALL
+ORDER BY c.committed_at
+"""
+
+_COMMITS_SQL = f"""
+WITH prior AS (
+    SELECT fc.repo_id, fc.sha,
+           coalesce(sum(fc.lines_added + fc.lines_deleted) OVER (
+               PARTITION BY fc.repo_id, fc.path ORDER BY epoch(c.committed_at)
+               RANGE BETWEEN {PRIOR_CHURN_DAYS * 86400} PRECEDING AND 1 PRECEDING), 0)
+               AS prior_churn,
+           coalesce(bm.ccn_total, 0) AS prior_ccn
+    FROM file_changes fc JOIN commits c USING (repo_id, sha)
+    LEFT JOIN blob_metrics bm ON bm.blob_sha = fc.old_blob
+    WHERE NOT coalesce(fc.excluded, false) AND {_REPO_FILTER}
+),
+prior_by_commit AS (
+    SELECT repo_id, sha, sum(prior_churn) AS prior_churn, sum(prior_ccn) AS prior_ccn
+    FROM prior GROUP BY ALL
+),
+induced AS (
+    SELECT repo_id, sha, count(DISTINCT incident_id) AS incidents_induced
+    FROM incident_links WHERE role = 'inducing' GROUP BY ALL
+)
+SELECT c.repo_id, c.sha, c.committed_at, c.authored_at,
+       lower(coalesce(c.author_email, c.author_name, '')) AS author,
+       coalesce(c.authorship, '{UNATTRIBUTED}') AS authorship, c.ai_tool,
+       coalesce(c.is_merge, false) AS is_merge,
+       coalesce(c.lines_added, 0) AS lines_added, coalesce(c.lines_deleted, 0) AS lines_deleted,
+       coalesce(c.files_changed, 0) AS files_changed,
+       c.reverted_by, coalesce(r.history_mode, 'first-parent') AS history_mode,
+       coalesce(p.prior_churn, 0)::DOUBLE AS prior_churn,
+       coalesce(p.prior_ccn, 0)::DOUBLE AS prior_ccn,
+       coalesce(i.incidents_induced, 0)::BIGINT AS incidents_induced
+FROM commits c
+LEFT JOIN repos r USING (repo_id)
+LEFT JOIN prior_by_commit p USING (repo_id, sha)
+LEFT JOIN induced i USING (repo_id, sha)
+WHERE {_REPO_FILTER}
+  AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at >= ?)
+  AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at < ?)
+ORDER BY c.committed_at
+"""
+
+# With a repository chosen, an incident belongs to it when linked to one of its commits;
+# an incident linked to no commit at all belongs to every repository's view.
+_INCIDENTS_SQL = """
+WITH links AS (
+    SELECT l.incident_id, l.role, l.repo_id FROM incident_links l
+    JOIN commits c ON c.repo_id = l.repo_id AND c.sha = l.sha
+)
+SELECT i.incident_id, i.created_at, i.resolved_at, i.severity, i.severity_rank, i.service,
+       i.effort_minutes, i.off_hours_minutes,
+       EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.incident_id
+               AND l.role = 'inducing' AND (CAST(? AS VARCHAR) IS NULL OR l.repo_id = ?))
+           AS code_caused,
+       EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.incident_id AND l.role = 'fix'
+               AND (CAST(? AS VARCHAR) IS NULL OR l.repo_id = ?)) AS has_fix
+FROM incidents i
+WHERE (CAST(? AS TIMESTAMP) IS NULL OR i.created_at >= ?)
+  AND (CAST(? AS TIMESTAMP) IS NULL OR i.created_at < ?)
+  AND (CAST(? AS VARCHAR) IS NULL
+       OR EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.incident_id AND l.repo_id = ?)
+       OR NOT EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.incident_id))
+ORDER BY i.created_at
+"""
+
+_INDUCING_SQL = f"""
+SELECT l.incident_id, l.repo_id, l.sha, l.method, l.confidence,
+       coalesce(c.authorship, '{UNATTRIBUTED}') AS authorship, c.committed_at
+FROM incident_links l JOIN commits c ON c.repo_id = l.repo_id AND c.sha = l.sha
+WHERE l.role = 'inducing' AND {_REPO_FILTER}
+"""
+
+_CHURN_SQL = f"""
+SELECT ch.repo_id, ch.sha, coalesce(ch.lines_added, 0) AS lines_added,
+       ch.rewritten_14d, ch.rewritten_28d
+FROM commit_churn ch JOIN commits c USING (repo_id, sha)
+WHERE {_REPO_FILTER}
+  AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at >= ?)
+  AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at < ?)
+"""
+
+
+def load_frames(store: Store, window: Window) -> Frames:
+    """Read everything in ``window`` from ``store`` (one connection, read only)."""
+    repo2 = [window.repo, window.repo]
+    range4 = [window.start, window.start, window.end, window.end]
+    with store.connect() as conn:
+        repos = tuple(
+            r[0]
+            for r in conn.execute(
+                "SELECT repo_id FROM repos c WHERE " + _REPO_FILTER + " ORDER BY repo_id", repo2
+            ).fetchall()
+        )
+        history = conn.execute(_COMPLEXITY_SQL, repo2 * 3).df()
+        commits = conn.execute(_COMMITS_SQL, repo2 * 2 + range4).df()
+        incidents = conn.execute(_INCIDENTS_SQL, repo2 * 2 + range4 + repo2).df()
+        inducing = conn.execute(_INDUCING_SQL, repo2).df()
+        churn = conn.execute(_CHURN_SQL, repo2 + range4).df()
+    return assemble_frames(window, repos, commits, history, incidents, inducing, churn)
+
+
+def assemble_frames(
+    window: Window,
+    repos: tuple[str, ...],
+    commits: pd.DataFrame,
+    history: pd.DataFrame,
+    incidents: pd.DataFrame,
+    inducing: pd.DataFrame,
+    churn: pd.DataFrame,
+) -> Frames:
+    """Derive the columns every later step relies on from the raw query results."""
+    commits = commits.merge(
+        history[["repo_id", "sha", "nloc_d", "ccn_d", "f10_d", "f20_d"]],
+        on=["repo_id", "sha"],
+        how="left",
+    )
+    for column in ("nloc_d", "ccn_d", "f10_d", "f20_d"):
+        commits[column] = commits[column].fillna(0).astype("int64")
+    commits["lines_changed"] = commits["lines_added"] + commits["lines_deleted"]
+    # In full history the branch commits are mined too, so a merge's diff repeats them.
+    commits["is_change"] = ~(commits["is_merge"] & (commits["history_mode"] == "full"))
+    incidents = incidents.copy()
+    incidents["code_caused"] = incidents["code_caused"].astype(bool)
+    inducing = inducing[inducing["incident_id"].isin(incidents["incident_id"])].copy()
+    per_incident = inducing.groupby("incident_id")["sha"].transform("count")
+    inducing["weight"] = 1.0 / per_incident.astype(float)
+    return Frames(
+        window=window,
+        repos=repos,
+        commits=commits.reset_index(drop=True),
+        history=history,
+        incidents=incidents.reset_index(drop=True),
+        inducing=inducing.reset_index(drop=True),
+        churn=churn,
+    )
+
+
+def changes(frames: Frames) -> pd.DataFrame:
+    """The commits that count as changes (see ``Frames``)."""
+    return frames.commits[frames.commits["is_change"]]
