@@ -6,7 +6,17 @@ towards complexity; ``catalog`` describes every metric for labels and aggregatio
 """
 
 from analyzer.metrics.blob import METRIC_SETS, analyze_blob
+from analyzer.metrics.catalog import CATALOG, Metric, aggregate, metric
 from analyzer.metrics.exclusions import is_excluded
 from analyzer.metrics.languages import detect_language
 
-__all__ = ["METRIC_SETS", "analyze_blob", "detect_language", "is_excluded"]
+__all__ = [
+    "CATALOG",
+    "METRIC_SETS",
+    "Metric",
+    "aggregate",
+    "analyze_blob",
+    "detect_language",
+    "is_excluded",
+    "metric",
+]

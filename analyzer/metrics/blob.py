@@ -78,17 +78,15 @@ def analyze_blob(
 
 def size_limit_message(content: bytes, max_bytes: int) -> str:
     return (
-        f"size limit: {_human_bytes(len(content))} is over {_human_bytes(max_bytes)}"
-        " (max_blob_bytes)"
+        f"size limit: {len(content):,} bytes ({_human_bytes(len(content))}) is over"
+        f" max_blob_bytes = {max_bytes:,}"
     )
 
 
 def _human_bytes(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MiB"
-    if size >= 1024:
-        return f"{size / 1024:.1f} KiB"
-    return f"{size} bytes"
+    return f"{size / 1024:.1f} KiB"
 
 
 def _measure_source(

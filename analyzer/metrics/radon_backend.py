@@ -16,6 +16,8 @@ from __future__ import annotations
 import ast
 import dataclasses
 import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from radon.metrics import h_visit_ast, mi_compute
 from radon.raw import analyze as raw_analyze
@@ -23,6 +25,8 @@ from radon.visitors import ComplexityVisitor
 
 from analyzer.metrics.failures import TimeLimitExceeded
 from analyzer.metrics.time_limit import Deadline
+
+_T = TypeVar("_T")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,30 +41,43 @@ class RadonMeasurement:
 
 def measure_with_radon(text: str, deadline: Deadline) -> RadonMeasurement:
     """Measure Python source; never raises for bad source (a syntax error, Python 2, a
-    nesting too deep for the parser), only :class:`TimeLimitExceeded`."""
-    try:
-        raw = raw_analyze(text)
-    except TimeLimitExceeded:
-        raise
-    except Exception as exc:  # radon's tokenizer raises several unrelated types
-        return RadonMeasurement(error=f"radon: {describe_failure(exc)}")
+    nesting too deep for the parser), only :class:`TimeLimitExceeded`.
+
+    The parser's complaint is the one recorded (it names the line precisely); radon's
+    line counts are still taken when only the parse fails, since they read Python 2 too.
+    """
+    tree = _parse(text)
     deadline.check()
-    comment_lines = raw.single_comments + raw.multi
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarning (invalid escapes) is not ours to print
-            tree = ast.parse(text)
-        deadline.check()
-        volume = float(h_visit_ast(tree).total.volume)
-        deadline.check()
-        complexity = ComplexityVisitor.from_ast(tree).total_complexity
-    except TimeLimitExceeded:
-        raise
-    except Exception as exc:  # SyntaxError, ValueError (NUL), RecursionError, visitor bugs
-        return RadonMeasurement(comment_lines, error=f"radon: {describe_failure(exc)}")
+    raw = _guarded(raw_analyze, text)
+    deadline.check()
+    if isinstance(tree, str) or isinstance(raw, str):
+        comment_lines = None if isinstance(raw, str) else raw.single_comments + raw.multi
+        return RadonMeasurement(comment_lines, error=tree if isinstance(tree, str) else raw)
+    volume = _guarded(lambda: float(h_visit_ast(tree).total.volume))
+    deadline.check()
+    complexity = _guarded(lambda: ComplexityVisitor.from_ast(tree).total_complexity)
+    if isinstance(volume, str) or isinstance(complexity, str):
+        error = volume if isinstance(volume, str) else complexity
+        return RadonMeasurement(raw.single_comments + raw.multi, error=str(error))
     percent_comments = (raw.comments + raw.multi) / raw.sloc * 100 if raw.sloc else 0.0
     index = float(mi_compute(volume, complexity, raw.lloc, percent_comments))
-    return RadonMeasurement(comment_lines, index, volume)
+    return RadonMeasurement(raw.single_comments + raw.multi, index, volume)
+
+
+def _parse(text: str) -> ast.Module | str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarning (invalid escapes) is not ours to print
+        return _guarded(ast.parse, text)
+
+
+def _guarded(function: Callable[..., _T], *args: Any) -> _T | str:
+    """``function(*args)``, or the failure as radon's error text (time limits pass through)."""
+    try:
+        return function(*args)
+    except TimeLimitExceeded:
+        raise
+    except Exception as exc:  # SyntaxError, ValueError (NUL), RecursionError, tokenizer errors
+        return f"radon: {describe_failure(exc)}"
 
 
 def describe_failure(exc: BaseException) -> str:

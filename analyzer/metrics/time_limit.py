@@ -15,6 +15,7 @@ with the time it had left when the limit ends.
 from __future__ import annotations
 
 import dataclasses
+import math
 import signal
 import threading
 import time
@@ -53,12 +54,16 @@ def alarm_available() -> bool:
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[Deadline]:
-    """Run the body for at most ``seconds``; raise :class:`TimeLimitExceeded` if it overruns.
+    """Run the body for at most ``seconds`` (0 or less: no limit); raise
+    :class:`TimeLimitExceeded` if it overruns.
 
     The body receives the :class:`Deadline` to check in loops the alarm cannot reach.
     """
+    if seconds <= 0:
+        yield Deadline(math.inf, 0.0)
+        return
     deadline = Deadline.after(seconds)
-    if seconds <= 0 or not alarm_available():
+    if not alarm_available():
         yield deadline
         return
     with _alarm(deadline):

@@ -1,0 +1,229 @@
+"""Content the backends cannot handle becomes an ``error`` on the blob, never an exception.
+
+Each case keeps what could still be measured: a Python 2 file has lizard's figures and
+radon's complaint; a file over the size limit has its line count; a file past the time
+limit has nothing half-measured from the backend that was stopped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analyzer.errors import ConfigError
+from analyzer.metrics import analyze_blob
+from analyzer.metrics.failures import TimeLimitExceeded
+from analyzer.metrics.time_limit import time_limit
+from analyzer.models import BlobMetrics
+
+SHA = "f" * 40
+
+
+def many_functions(count: int) -> bytes:
+    """A large but ordinary Python file: ``count`` small functions with one branch each."""
+    return b"".join(
+        b"def f%d(a):\n    if a:\n        return 1\n    return 2\n" % i for i in range(count)
+    )
+
+
+def test_python_syntax_error_keeps_lizard_metrics_and_names_the_line() -> None:
+    source = b"def ok(a):\n    if a:\n        return 1\n\ndef broken(:\n    pass\n"
+    metrics = analyze_blob(SHA, "broken.py", source)
+    assert metrics.error is not None
+    assert metrics.error.startswith("radon: SyntaxError")
+    assert "(line 5)" in metrics.error
+    assert metrics.nloc == 5 and metrics.loc == 6
+    assert metrics.maintainability_index is None and metrics.halstead_volume is None
+
+
+def test_python2_print_statement_is_recorded_as_radon_error() -> None:
+    source = b"def greet(name):\n    if name:\n        print 'hello', name\n"
+    metrics = analyze_blob(SHA, "legacy.py", source)
+    assert metrics.error is not None
+    assert metrics.error.startswith("radon: SyntaxError") and "print" in metrics.error
+    assert (metrics.function_count, metrics.ccn_total) == (1, 2)
+    assert metrics.comment_lines == 0  # radon's line counts still read Python 2
+
+
+def test_binary_garbage_is_recorded_without_metrics() -> None:
+    content = bytes(range(256)) * 4
+    metrics = analyze_blob(SHA, "blob.c", content)
+    assert metrics.error == "binary content (NUL byte at offset 0)"
+    assert metrics.language == "c"
+    assert metrics.size_bytes == 1024
+    assert metrics.nloc is None and metrics.loc is None and metrics.ccn_total is None
+
+
+def test_latin1_source_is_measured_and_the_fallback_recorded() -> None:
+    source = "# Grüße\ndef hallo(x):\n    if x:\n        return 'é'\n".encode("latin-1")
+    metrics = analyze_blob(SHA, "hallo.py", source)
+    assert metrics.error is None
+    assert metrics.encoding == "latin-1"
+    assert (metrics.loc, metrics.nloc, metrics.comment_lines, metrics.ccn_total) == (4, 3, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("encoded", "encoding"),
+    [
+        (codecs.BOM_UTF8 + "x = 'é'\n".encode(), "utf-8-sig"),
+        ("x = 'é'\n".encode("utf-16-le"), None),  # no BOM, NUL bytes: binary
+        (codecs.BOM_UTF16_LE + "x = 'é'\n".encode("utf-16-le"), "utf-16"),
+        (codecs.BOM_UTF16_BE + "x = 'é'\n".encode("utf-16-be"), "utf-16"),
+    ],
+)
+def test_byte_order_marks_choose_the_encoding(encoded: bytes, encoding: str | None) -> None:
+    metrics = analyze_blob(SHA, "bom.py", encoded)
+    assert metrics.encoding == encoding
+    if encoding is None:
+        assert metrics.error is not None and metrics.error.startswith("binary content")
+    else:
+        assert (metrics.error, metrics.loc, metrics.nloc, metrics.token_count) == (None, 1, 1, 3)
+
+
+def test_blob_over_size_limit_is_recorded_with_its_line_count() -> None:
+    content = b"x = 1\n" * 100
+    metrics = analyze_blob(SHA, "big.py", content, max_bytes=599)
+    assert metrics.error == "size limit: 600 bytes (0.6 KiB) is over max_blob_bytes = 599"
+    assert metrics.loc == 100
+    assert metrics.nloc is None and metrics.ccn_total is None
+
+
+def test_blob_exactly_at_size_limit_is_measured() -> None:
+    content = b"x = 1\n" * 100
+    metrics = analyze_blob(SHA, "big.py", content, max_bytes=600)
+    assert (metrics.error, metrics.nloc) == (None, 100)
+
+
+def test_pathological_file_trips_the_time_limit_and_stops_early() -> None:
+    content = many_functions(15_000)  # about 0.8 MB; several seconds of lizard and radon
+    started = time.monotonic()
+    metrics = analyze_blob(SHA, "huge.py", content, timeout_seconds=0.2)
+    elapsed = time.monotonic() - started
+    assert metrics.error == "time limit: analysis took longer than 0.2 s (blob_timeout_seconds)"
+    assert metrics.ccn_total is None and metrics.functions == ()
+    assert metrics.loc == 60_000
+    assert elapsed < 1.5, f"the work was not stopped: {elapsed:.2f} s"
+
+
+def test_time_limit_stops_the_work_in_a_thread_without_signals() -> None:
+    results: list[BlobMetrics] = []
+    worker = threading.Thread(
+        target=lambda: results.append(
+            analyze_blob(SHA, "huge.py", many_functions(15_000), timeout_seconds=0.2)
+        )
+    )
+    started = time.monotonic()
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert results[0].error is not None and results[0].error.startswith("time limit")
+    assert time.monotonic() - started < 1.5
+
+
+def _analyze_in_worker(content: bytes) -> BlobMetrics:
+    return analyze_blob(SHA, "huge.py", content, timeout_seconds=0.2)
+
+
+def test_time_limit_works_inside_a_process_pool_worker() -> None:
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        metrics = pool.submit(_analyze_in_worker, many_functions(15_000)).result(timeout=60)
+    assert metrics.error is not None and metrics.error.startswith("time limit")
+
+
+def test_time_limit_during_radon_keeps_lizard_metrics() -> None:
+    content = many_functions(2_000)
+    unlimited = analyze_blob(SHA, "mid.py", content, timeout_seconds=0)
+    assert unlimited.error is None
+    # find a limit that lizard meets but lizard plus radon does not
+    lizard_only = analyze_blob(SHA, "mid.py", content, metric_set="lizard", timeout_seconds=0)
+    assert lizard_only.error is None
+    started = time.monotonic()
+    analyze_blob(SHA, "mid.py", content, metric_set="lizard", timeout_seconds=0)
+    lizard_seconds = time.monotonic() - started
+    metrics = analyze_blob(SHA, "mid.py", content, timeout_seconds=lizard_seconds * 1.3 + 0.02)
+    if metrics.error is None:
+        pytest.skip("radon finished within the margin on this machine")
+    assert metrics.error.endswith("(during radon)")
+    assert metrics.ccn_total == unlimited.ccn_total == 4_000
+    assert metrics.maintainability_index is None
+
+
+def test_time_limit_interrupts_a_pure_python_loop_and_restores_the_handler() -> None:
+    before = signal.getsignal(signal.SIGALRM)
+    outer_before, _ = signal.getitimer(signal.ITIMER_REAL)  # pytest-timeout's, if any
+    with pytest.raises(TimeLimitExceeded), time_limit(0.05):
+        while True:
+            pass
+    assert signal.getsignal(signal.SIGALRM) is before
+    outer_after, _ = signal.getitimer(signal.ITIMER_REAL)
+    if outer_before == 0:
+        assert outer_after == 0
+    else:
+        assert outer_before - 5 < outer_after <= outer_before
+
+
+def test_time_limit_hands_back_an_outer_interval_timer() -> None:
+    outer_fired: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: outer_fired.append(signum))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30)
+        with time_limit(5):
+            pass
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 25 < remaining <= 30
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert outer_fired == []
+
+
+def test_deeply_nested_expression_is_a_radon_error_not_a_crash() -> None:
+    content = b"x = " + b"+".join([b"1"] * 100_000) + b"\n"
+    metrics = analyze_blob(SHA, "chain.py", content)
+    assert metrics.error is not None and metrics.error.startswith("radon: RecursionError")
+    assert metrics.nloc == 1
+
+
+def test_too_many_nested_parentheses_is_a_radon_error() -> None:
+    content = b"x = " + b"(" * 500 + b"1" + b")" * 500 + b"\n"
+    metrics = analyze_blob(SHA, "parens.py", content)
+    assert metrics.error == "radon: SyntaxError: too many nested parentheses (line 1)"
+
+
+def test_unknown_metric_set_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigError, match="metric set must be one of full, lizard"):
+        analyze_blob(SHA, "a.py", b"x = 1\n", metric_set="radon")
+
+
+SOURCE_PATHS = st.sampled_from(
+    ["a.py", "a.js", "a.ts", "a.tsx", "a.go", "A.java", "a.c", "a.cpp", "a.rb", "a.rs", "a.php"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(path=SOURCE_PATHS, content=st.binary(max_size=600))
+def test_arbitrary_bytes_never_raise(path: str, content: bytes) -> None:
+    metrics = analyze_blob(SHA, path, content, timeout_seconds=5)
+    assert metrics.size_bytes == len(content)
+    assert metrics.error is not None or metrics.nloc is not None
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    path=SOURCE_PATHS,
+    source=st.text(
+        alphabet=st.sampled_from(list("(){}[]:;,.\"'#/*\\\n\t ifxy=+-<>&|?")), max_size=300
+    ),
+)
+def test_arbitrary_code_like_text_never_raises(path: str, source: str) -> None:
+    metrics = analyze_blob(SHA, path, source.encode(), timeout_seconds=5)
+    assert metrics.error is None or not metrics.error.startswith("time limit")
+    if metrics.ccn_total is not None:
+        assert metrics.ccn_max is not None and metrics.ccn_max <= metrics.ccn_total
