@@ -92,13 +92,22 @@ def export(
 @app.command()
 def attribute(db: DbOption = None, config: ConfigOption = None) -> None:
     """Re-label the stored commits after a rule change, without re-mining."""
-    _not_built("attribution")
+    from analyzer.attribution import relabel_commits
+    from analyzer.attribution.tables import relabel_table
+    from analyzer.config import load_config
+
+    result = relabel_commits(db=_db(db), config=load_config(file=config))
+    Console().print(relabel_table(result))
 
 
 @attribution_app.command("rules")
 def attribution_rules(config: ConfigOption = None) -> None:
     """List the attribution rules in force (built-in and your own)."""
-    _not_built("attribution")
+    from analyzer.attribution import rules_from_config
+    from analyzer.attribution.tables import rules_table
+    from analyzer.config import load_config
+
+    Console().print(rules_table(rules_from_config(load_config(file=config))))
 
 
 @attribution_app.command("explain")
@@ -106,9 +115,15 @@ def attribution_explain(
     sha: Annotated[str, typer.Argument(help="A commit SHA (or unique prefix).")],
     db: DbOption = None,
     config: ConfigOption = None,
+    repo: Annotated[str | None, typer.Option(help="Only look in this repository id.")] = None,
 ) -> None:
     """Show why a commit got its authorship label."""
-    _not_built("attribution")
+    from analyzer.attribution import explain_commit
+    from analyzer.attribution.tables import explanation_text
+    from analyzer.config import load_config
+
+    explanation = explain_commit(sha, db=_db(db), config=load_config(file=config), repo=repo)
+    Console().print(explanation_text(explanation))
 
 
 @incidents_app.command("import")

@@ -24,6 +24,7 @@ _MERGED_BRANCH = re.compile(
     r"|remote-tracking branch '(?:[^/']+/)?(?P<remote>[^']+)'"
     r"|pull request #\d+ from [^/\s]+/(?P<pr>\S+))"
 )
+_NO_MATCH = Attribution(authorship="human", ai_tool=None, evidence=NO_MATCH_EVIDENCE)
 _CLASS_RANK = {"ai_authored": 0, "ai_assisted": 1}
 _WHAT = {
     "author_email": "author e-mail {}",
@@ -70,13 +71,15 @@ def find_matches(commit: Commit, rules: RuleSet) -> tuple[RuleMatch, ...]:
     branch = merged_branch(commit.subject)
     if branch is not None:
         found += _text_matches("branch", branch, rules)
-    order = {rule.id: i for i, rule in enumerate(rules.rules)}
-    found.sort(key=lambda m: order[m.rule.id])
+    if len(found) > 1:
+        found.sort(key=lambda m: rules.order[m.rule.id])
     return tuple(found)
 
 
 def resolve(matches: Sequence[RuleMatch]) -> Attribution:
     """Apply the precedence to a commit's matches (see the module docstring)."""
+    if not matches:
+        return _NO_MATCH
     strong = [m for m in matches if m.strength == "strong" and m.rule.rule_class != "human"]
     notes = [m for m in matches if m.strength == "strong" and m.rule.rule_class == "human"]
     weak = [m for m in matches if m.strength == "weak"]

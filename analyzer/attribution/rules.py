@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from analyzer.config import AttributionConfig
+from analyzer.config import AttributionConfig, Config
 from analyzer.errors import RuleError
 
 Where = Literal[
@@ -91,6 +91,7 @@ class RuleSet:
     unmarked: tuple[UnmarkedTool, ...] = ()
     by_where: Mapping[str, tuple[Rule, ...]] = dataclasses.field(default_factory=dict)
     prefilters: Mapping[str, re.Pattern[str]] = dataclasses.field(default_factory=dict)
+    order: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def build(
@@ -118,6 +119,7 @@ class RuleSet:
             unmarked=tuple(unmarked),
             by_where=by_where,
             prefilters=prefilters,
+            order={r.id: i for i, r in enumerate(rules)},
         )
 
     def get(self, rule_id: str) -> Rule | None:
@@ -170,6 +172,16 @@ def load_rules(
         disabled=config.disable,
         unmarked=unmarked,
     )
+
+
+def rules_from_config(config: Config) -> RuleSet:
+    """The rules in force for a run configured by ``config`` (its ``attribution`` section);
+    a relative ``rules_file`` is read beside the configuration file."""
+    if config.source is None:
+        return load_rules(config.attribution)
+    source = Path(config.source)
+    table = "[tool.jevons.attribution]" if source.name == "pyproject.toml" else "[attribution]"
+    return load_rules(config.attribution, base_dir=source.parent, config_source=f"{source} {table}")
 
 
 def read_rules_file(path: Path) -> tuple[list[Rule], tuple[UnmarkedTool, ...]]:
@@ -236,7 +248,7 @@ def parse_rule(table: Mapping[str, Any], source: str, position: str) -> Rule:
         rule_class=values["class"],
         strength=values["strength"],
         description=values.get("description", ""),
-        key=_compile(f"(?:{key})", "key", label) if key is not None else None,
+        key=_compile(key, "key", label) if key is not None else None,
         status=values.get("status", "read"),
         source=source,
     )

@@ -1,0 +1,79 @@
+"""Rich renderables for the attribution commands (built here, printed by the CLI only)."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from analyzer.attribution.explain import CommitExplanation
+from analyzer.attribution.relabel import RelabelResult
+from analyzer.attribution.rules import BUILTIN_SOURCE, RuleSet
+
+
+def relabel_table(result: RelabelResult) -> Table:
+    """Commits per class before and after ``jevons attribute``."""
+    table = Table(title=f"{result.total} commits re-labelled, {result.changed} changed class")
+    table.add_column("class")
+    table.add_column("before", justify="right")
+    table.add_column("after", justify="right")
+    table.add_column("change", justify="right")
+    for name in result.classes:
+        before, after = result.before.get(name, 0), result.after.get(name, 0)
+        if before or after:
+            table.add_row(name, str(before), str(after), f"{after - before:+d}")
+    return table
+
+
+def rules_table(rules: RuleSet) -> Group:
+    """The rules in force, in precedence order, then the tools known to leave no marker."""
+    table = Table(title=f"{len(rules.rules)} attribution rules in force, in precedence order")
+    table.add_column("id", no_wrap=True)
+    table.add_column("where", overflow="fold")
+    table.add_column("pattern", overflow="fold")
+    table.add_column("class", no_wrap=True)
+    table.add_column("strength", no_wrap=True)
+    table.add_column("source", overflow="fold")
+    for rule in rules.rules:
+        where = f"trailer {rule.key.pattern}" if rule.key is not None else rule.where
+        source = "built-in" if rule.source == BUILTIN_SOURCE else rule.source
+        cells = (rule.id, where, rule.pattern.pattern, rule.rule_class, rule.strength)
+        table.add_row(*(Text(cell) for cell in (*cells, f"{source} ({rule.status})")))
+    parts: list[RenderableType] = [table]
+    if rules.disabled:
+        parts.append(Text(f"disabled by your configuration: {', '.join(rules.disabled)}"))
+    if rules.unmarked:
+        unmarked = "; ".join(f"{u.tool_name} ({u.note})" for u in rules.unmarked)
+        parts.append(Text(f"no known commit marker, labelled human: {unmarked}"))
+    return Group(*parts)
+
+
+def explanation_text(explanation: CommitExplanation) -> Group:
+    """Why a commit is labelled as it is, in lines a reader can check with ``git show``."""
+    commit, stored, current = explanation.commit, explanation.stored, explanation.current
+    lines = [
+        f"commit {commit.sha} in {explanation.repo_id}",
+        f"author    {commit.author_name} <{commit.author_email}>",
+        f"committer {commit.committer_name} <{commit.committer_email}>",
+        f"subject   {commit.subject}",
+        "",
+        f"stored label:  {stored.authorship or 'none'}"
+        + (f" ({stored.ai_tool})" if stored.ai_tool else "")
+        + (f", {stored.strength} evidence" if stored.strength else ""),
+        f"current rules: {current.authorship}"
+        + (f" ({current.ai_tool})" if current.ai_tool else "")
+        + (f", {current.strength} evidence" if current.strength else ""),
+    ]
+    if explanation.is_stale:
+        lines.append("the rules have changed since: run `jevons attribute` to store the new label")
+    lines += ["", f"evidence: {current.evidence}"]
+    if current.weak_evidence:
+        lines.append(f"weak evidence (does not decide the label): {current.weak_evidence}")
+    lines.append("")
+    if explanation.matches:
+        lines.append("matching rules, in precedence order:")
+        for match in explanation.matches:
+            lines.append(f"  [{match.strength}] {match.rule.rule_class}: {match.describe()}")
+    else:
+        lines.append("no rule matches (absence of a marker is not proof that a person wrote it)")
+    return Group(*(Text(line) for line in lines))
