@@ -127,11 +127,17 @@ class Attribution:
 
 @dataclasses.dataclass(frozen=True)
 class Incident:
-    """An incident normalised from any source; times are UTC."""
+    """An incident normalised from any source; times are UTC.
+
+    ``incident_id`` is ``source:native id`` (``pagerduty:Q1ABC``, ``jira:OPS-42``) so ids
+    never collide across tools; ``reference`` is what people and commit messages cite
+    (``#1234``, ``INC-123``, ``OPS-42``, ``acme/shop#42``). ``severity`` is ``SEV1``..``SEV5``
+    (rank 1 is worst). ``title`` is ``None`` only where a source has none (PagerDuty analytics).
+    """
 
     incident_id: str
     source: str
-    title: str
+    title: str | None
     created_at: dt.datetime
     severity: str | None = None
     severity_rank: int | None = None
@@ -146,6 +152,10 @@ class Incident:
     fix_commits: tuple[str, ...] = ()
     cause_commits: tuple[str, ...] = ()
     raw: str = "{}"
+    reference: str | None = None
+    interruptions: int | None = None
+    off_hours_interruptions: int | None = None
+    source_file: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

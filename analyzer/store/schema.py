@@ -8,7 +8,7 @@ work). ``SCHEMA_VERSION`` is recorded in ``meta``; ``MIGRATIONS`` bring older fi
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TABLES: dict[str, str] = {
     "meta": """
@@ -125,7 +125,10 @@ TABLES: dict[str, str] = {
             fix_commits       VARCHAR[],
             cause_commits     VARCHAR[],
             source_file       VARCHAR,
-            raw               JSON
+            raw               JSON,
+            reference         VARCHAR,
+            interruptions     INTEGER,
+            off_hours_interruptions INTEGER
         )""",
     "incident_links": """
         CREATE TABLE IF NOT EXISTS incident_links (
@@ -155,4 +158,12 @@ INDEXES: tuple[str, ...] = (
 )
 
 #: ``MIGRATIONS[n]`` holds the statements that bring a version-``n`` store to ``n + 1``.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 1 -> 2: incidents keep the reference people cite (INC-123, OPS-42, #1234) and
+    # PagerDuty's interruption counts (on-call load where no minutes are recorded).
+    1: (
+        "ALTER TABLE incidents ADD COLUMN IF NOT EXISTS reference VARCHAR",
+        "ALTER TABLE incidents ADD COLUMN IF NOT EXISTS interruptions INTEGER",
+        "ALTER TABLE incidents ADD COLUMN IF NOT EXISTS off_hours_interruptions INTEGER",
+    ),
+}
