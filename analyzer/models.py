@@ -23,7 +23,9 @@ class FileChange:
     """One path changed by a commit, with ``git diff --numstat`` line counts.
 
     Binary files have ``lines_added == lines_deleted == 0`` and ``is_binary`` set.
-    ``old_blob``/``new_blob`` are ``None`` for an added/deleted file.
+    ``old_blob``/``new_blob`` are ``None`` for an added/deleted file. ``old_mode`` and
+    ``new_mode`` are git's file modes (``0o100644``, ``0o100755``, ``0o120000`` for a
+    symbolic link, ``0o160000`` for a submodule), ``None`` on the missing side.
     """
 
     path: str
@@ -36,6 +38,8 @@ class FileChange:
     new_blob: str | None
     language: str | None = None
     excluded: bool = False
+    old_mode: int | None = None
+    new_mode: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,96 @@
+"""Blob contents from ONE persistent ``git cat-file --batch`` process.
+
+Each request is a SHA on the process's stdin; git answers ``<sha> <type> <size>`` and the
+bytes, or ``<sha> missing``. One process serves a whole run (or, in a metric worker, the
+worker's whole life), so reading a blob costs a pipe round trip, never a process start.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import weakref
+from pathlib import Path
+from types import TracebackType
+
+from analyzer.errors import GitCommandError
+from analyzer.git.runner import git_argv, git_environment
+
+
+class BlobReader:
+    """Read blobs of the repository at ``repo_dir``; close it (or use ``with``) when done."""
+
+    def __init__(self, repo_dir: Path | str) -> None:
+        self.repo_dir = Path(repo_dir)
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._finalizer: weakref.finalize[[subprocess.Popen[bytes]], BlobReader] | None = None
+
+    def read(self, sha: str) -> bytes | None:
+        """The content of blob ``sha``, or ``None`` when the repository has no such blob
+        (a submodule's commit, an object missing from a shallow or partial clone)."""
+        proc = self._process()
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(sha.encode("ascii") + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline()
+        except (BrokenPipeError, OSError) as exc:
+            raise self._died(f"while asking for {sha}") from exc
+        fields = header.split()
+        if len(fields) == 2 and fields[1] in (b"missing", b"ambiguous"):
+            return None
+        if len(fields) != 3:
+            raise self._died(f"unexpected reply {header[:80]!r} for {sha}")
+        size = int(fields[2])
+        content = proc.stdout.read(size)
+        proc.stdout.read(1)  # the newline after the content
+        if len(content) != size:
+            raise self._died(f"short read of {sha}")
+        return content if fields[1] == b"blob" else None
+
+    def close(self) -> None:
+        """End the cat-file process."""
+        if self._finalizer is not None:
+            self._finalizer()
+        self._proc = None
+        self._finalizer = None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _process(self) -> subprocess.Popen[bytes]:
+        if self._proc is None or self._proc.poll() is not None:
+            try:
+                self._proc = subprocess.Popen(
+                    git_argv(self.repo_dir, ["cat-file", "--batch"]),
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=git_environment(),
+                )
+            except FileNotFoundError as exc:
+                raise GitCommandError("git is not installed (or not on PATH)") from exc
+            self._finalizer = weakref.finalize(self, _stop, self._proc)
+        return self._proc
+
+    def _died(self, what: str) -> GitCommandError:
+        self.close()
+        return GitCommandError(f"{self.repo_dir}: git cat-file --batch failed {what}")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            stream.close()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
