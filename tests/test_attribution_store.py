@@ -163,6 +163,9 @@ def history(repo: RepoBuilder) -> dict[str, str]:
     }
     # a person rewrites half of Claude's totals: two of its four lines are gone at HEAD
     shas["rewrite"] = repo.commit("Simplify totals", {"totals.py": "1\n2\nsum\n"})
+    # aider committed a person's own edit: weak evidence only
+    aider = ("Amara Example (aider)", "amara@example.com")
+    shas["weak"] = repo.commit("Add notes", {"notes.md": "n\n"}, committer=aider)
     return shas
 
 
@@ -194,8 +197,9 @@ def test_attribute_relabels_the_store_after_a_rule_change(
     } == {sha: before[sha] for sha in before if sha not in (history["robot"], history["footer"])}
     rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if "│" in line}
     assert [cell.strip() for cell in rows["ai_authored"].split("│")[2:5]] == ["0", "1", "+1"]
-    assert [cell.strip() for cell in rows["human"].split("│")[2:5]] == ["3", "3", "+0"]
-    assert "6 commits re-labelled, 2 changed class" in result.stdout
+    assert [cell.strip() for cell in rows["human"].split("│")[2:5]] == ["4", "4", "+0"]
+    assert "7 commits re-labelled, 2 changed class" in result.stdout
+    assert "1 human commits carry only weak AI evidence" in result.stdout
 
 
 def test_relabelling_twice_changes_nothing_the_second_time(
@@ -208,7 +212,8 @@ def test_relabelling_twice_changes_nothing_the_second_time(
     first = relabel_commits(db, rules=rules)
     second = relabel_commits(db, rules=rules)
     assert first.changed == 0  # the store was labelled with these very rules
-    assert second.before == second.after == {"human": 3, "ai_assisted": 2, "automation": 1}
+    assert second.before == second.after == {"human": 4, "ai_assisted": 2, "automation": 1}
+    assert second.weak_only == 1
     evidence = open_store(db).query(
         "SELECT attribution_evidence FROM commits WHERE sha = ?", [history["claude"]]
     )
@@ -291,7 +296,7 @@ def test_lines_per_class_with_blame_give_the_share_surviving_at_head(
     assert assistant is not None and human is not None
     # Claude's 4 total lines lost 2 to the rewrite; the footer commit's 2 lines all survive
     assert assistant.share_surviving == pytest.approx((2 + 2) / (4 + 2))
-    # the people's lines: 4 of the order model and the rewrite's 1 new line, all present
+    # the people's lines: the order model's 4, the rewrite's 1 and the notes' 1, all present
     assert human.share_surviving == pytest.approx(1.0)
     assert lines.survival_available
-    assert "for 6 of 6 commits" in lines.survival_note
+    assert "for 7 of 7 commits" in lines.survival_note

@@ -44,12 +44,14 @@ COMMIT_COLUMNS = (
 
 @dataclasses.dataclass(frozen=True)
 class RelabelResult:
-    """Commits per class before and after re-labelling, and how many changed class."""
+    """Commits per class before and after re-labelling, how many changed class, and how
+    many of the human ones carry weak evidence only (counted apart, never as AI)."""
 
     before: Mapping[str, int]
     after: Mapping[str, int]
     changed: int
     total: int
+    weak_only: int = 0
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -90,7 +92,14 @@ def relabel_commits(
                 """
             )
             conn.unregister("new_labels")
-    return RelabelResult(before=dict(before), after=dict(after), changed=changed, total=len(rows))
+    weak_only = int((labels["attribution_strength"] == "weak").sum())
+    return RelabelResult(
+        before=dict(before),
+        after=dict(after),
+        changed=changed,
+        total=len(rows),
+        weak_only=weak_only,
+    )
 
 
 def commit_from_row(row: Sequence[Any]) -> Commit:

@@ -11,7 +11,7 @@ from analyzer.attribution.relabel import RelabelResult
 from analyzer.attribution.rules import BUILTIN_SOURCE, RuleSet
 
 
-def relabel_table(result: RelabelResult) -> Table:
+def relabel_table(result: RelabelResult) -> Group:
     """Commits per class before and after ``jevons attribute``."""
     table = Table(title=f"{result.total} commits re-labelled, {result.changed} changed class")
     table.add_column("class")
@@ -22,7 +22,15 @@ def relabel_table(result: RelabelResult) -> Table:
         before, after = result.before.get(name, 0), result.after.get(name, 0)
         if before or after:
             table.add_row(name, str(before), str(after), f"{after - before:+d}")
-    return table
+    parts: list[RenderableType] = [table]
+    if result.weak_only:
+        parts.append(
+            Text(
+                f"{result.weak_only} human commits carry only weak AI evidence "
+                "(attribution_strength = 'weak'; see weak_evidence)"
+            )
+        )
+    return Group(*parts)
 
 
 def rules_table(rules: RuleSet) -> Group:
