@@ -171,10 +171,35 @@ def analyze(
     date_to: Annotated[str | None, typer.Option("--to", help="End date (YYYY-MM-DD).")] = None,
     repo: Annotated[str | None, typer.Option(help="Only this repository id.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    adoption_date: Annotated[
+        str | None,
+        typer.Option(help="The AI adoption date (YYYY-MM-DD); default: detected from the data."),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Findings with effect sizes, intervals and evidence levels."""
-    _not_built("analysis")
+    import dataclasses
+    import datetime as dt
+
+    from analyzer.analysis import analyze as run_analysis
+    from analyzer.analysis.summary import render_summary
+    from analyzer.config import load_config
+    from analyzer.errors import AnalysisError
+
+    settings = load_config(file=config).analysis
+    if adoption_date is not None:
+        try:
+            chosen = dt.date.fromisoformat(adoption_date)
+        except ValueError as exc:
+            raise AnalysisError(f"--adoption-date: {adoption_date!r} is not YYYY-MM-DD") from exc
+        settings = dataclasses.replace(settings, adoption_date=chosen)
+    result = run_analysis(
+        _db(db), date_from=date_from, date_to=date_to, repo=repo, config=settings
+    )
+    if as_json:
+        typer.echo(result.to_json())
+    else:
+        Console().print(render_summary(result))
 
 
 @report_app.command("pr")

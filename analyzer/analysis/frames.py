@@ -50,7 +50,10 @@ class Frames:
     ``history``: the same deltas for every commit of the repositories in scope, before the
     range too, for complexity levels. ``incidents``: incidents in scope with ``code_caused``
     and ``has_fix``. ``inducing``: inducing links of those incidents with the inducing
-    commit's class and ``weight`` (1 / the incident's inducing commits).
+    commit's class and ``weight`` (1 / the incident's inducing commits). ``inducing_all``:
+    every inducing link to a commit in scope, whatever the incident's date. ``touches``:
+    the files each commit in scope changed (not excluded ones), with the new blob's CCN and
+    NLOC. ``links``: every link (any role) to a commit in scope.
     """
 
     window: Window
@@ -59,7 +62,10 @@ class Frames:
     history: pd.DataFrame
     incidents: pd.DataFrame
     inducing: pd.DataFrame
+    inducing_all: pd.DataFrame
     churn: pd.DataFrame
+    touches: pd.DataFrame
+    links: pd.DataFrame
 
 
 _REPO_FILTER = "(CAST(? AS VARCHAR) IS NULL OR c.repo_id = ?)"
@@ -188,6 +194,24 @@ WHERE {_REPO_FILTER}
 """
 
 
+_TOUCHES_SQL = f"""
+SELECT fc.repo_id, fc.sha, fc.path, fc.change_type,
+       coalesce(fc.lines_added, 0) + coalesce(fc.lines_deleted, 0) AS lines_changed,
+       bm.ccn_total, bm.nloc
+FROM file_changes fc JOIN commits c USING (repo_id, sha)
+LEFT JOIN blob_metrics bm ON bm.blob_sha = fc.new_blob
+WHERE NOT coalesce(fc.excluded, false) AND {_REPO_FILTER}
+  AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at >= ?)
+  AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at < ?)
+"""
+
+_LINKS_SQL = f"""
+SELECT l.incident_id, l.repo_id, l.sha, l.role, l.method, l.confidence
+FROM incident_links l JOIN commits c ON c.repo_id = l.repo_id AND c.sha = l.sha
+WHERE {_REPO_FILTER}
+"""
+
+
 def load_frames(store: Store, window: Window) -> Frames:
     """Read everything in ``window`` from ``store`` (one connection, read only)."""
     repo2 = [window.repo, window.repo]
@@ -204,7 +228,11 @@ def load_frames(store: Store, window: Window) -> Frames:
         incidents = conn.execute(_INCIDENTS_SQL, repo2 * 2 + range4 + repo2).df()
         inducing = conn.execute(_INDUCING_SQL, repo2).df()
         churn = conn.execute(_CHURN_SQL, repo2 + range4).df()
-    return assemble_frames(window, repos, commits, history, incidents, inducing, churn)
+        touches = conn.execute(_TOUCHES_SQL, repo2 + range4).df()
+        links = conn.execute(_LINKS_SQL, repo2).df()
+    return assemble_frames(
+        window, repos, commits, history, incidents, inducing, churn, touches, links
+    )
 
 
 def assemble_frames(
@@ -215,6 +243,8 @@ def assemble_frames(
     incidents: pd.DataFrame,
     inducing: pd.DataFrame,
     churn: pd.DataFrame,
+    touches: pd.DataFrame,
+    links: pd.DataFrame,
 ) -> Frames:
     """Derive the columns every later step relies on from the raw query results."""
     commits = commits.merge(
@@ -229,6 +259,9 @@ def assemble_frames(
     commits["is_change"] = ~(commits["is_merge"] & (commits["history_mode"] == "full"))
     incidents = incidents.copy()
     incidents["code_caused"] = incidents["code_caused"].astype(bool)
+    incidents["has_fix"] = incidents["has_fix"].astype(bool)
+    in_scope = commits[["repo_id", "sha"]]
+    inducing_all = inducing.merge(in_scope, on=["repo_id", "sha"], how="inner")
     inducing = inducing[inducing["incident_id"].isin(incidents["incident_id"])].copy()
     per_incident = inducing.groupby("incident_id")["sha"].transform("count")
     inducing["weight"] = 1.0 / per_incident.astype(float)
@@ -239,7 +272,10 @@ def assemble_frames(
         history=history,
         incidents=incidents.reset_index(drop=True),
         inducing=inducing.reset_index(drop=True),
+        inducing_all=inducing_all.reset_index(drop=True),
         churn=churn,
+        touches=touches,
+        links=links,
     )
 
 

@@ -439,6 +439,7 @@ class AnalysisResult:
     reverts: Reverts
     incident_load: IncidentLoad
     change_failure_rate: dict[str, ClassProportion]
+    change_failure_comparisons: tuple[Comparison, ...]
     incident_rates: IncidentRates
     count_model: CountModel
     decomposition: Decomposition

@@ -2,32 +2,52 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import importlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from analyzer.analysis.adoption import adoption_summary
+from analyzer.analysis.churn import churn_by_class
+from analyzer.analysis.count_model import fit_count_model
+from analyzer.analysis.coverage import data_coverage
+from analyzer.analysis.decomposition import (
+    decompose_incident_change,
+    decomposition_input,
+    default_periods,
+)
+from analyzer.analysis.failure_rate import class_proportions, compare_proportions, incident_rates
+from analyzer.analysis.findings import Evidence, collect_findings
+from analyzer.analysis.frames import CLASS_ORDER, REFERENCE_CLASS, Frames, Window, changes
+from analyzer.analysis.frames import load_frames as load_store_frames
+from analyzer.analysis.growth import growth_summary
+from analyzer.analysis.holm import HolmFamily
+from analyzer.analysis.hotspots import rank_hotspots
+from analyzer.analysis.incident_load import incident_load
 from analyzer.analysis.result import (
-    Adoption,
     AnalysisResult,
+    Comparison,
     CountModel,
-    Coverage,
     Decomposition,
     Estimate,
-    Growth,
-    IncidentLoad,
-    IncidentRates,
-    Reverts,
+    Period,
     Scope,
-    SeriesFrames,
     TimeSeriesEvidence,
     UnlinkedIncidents,
-    Verdict,
 )
+from analyzer.analysis.reverts import revert_rates
+from analyzer.analysis.series import build_series
+from analyzer.analysis.time_series import time_series_tests
+from analyzer.analysis.verdict import decide_verdict
 from analyzer.config import AnalysisConfig
-from analyzer.store import Store
+from analyzer.errors import AnalysisError, StoreError
+from analyzer.store import Store, default_db_path, open_store
 
 DateLike = dt.date | str | None
+MIN_CONCURRENT_REFERENCE = 30
 
 
 def analyze(
@@ -44,32 +64,297 @@ def analyze(
 ) -> AnalysisResult:
     """Analyse the store ``db`` over ``[date_from, date_to]`` (inclusive dates, UTC).
 
-    ``period_a``/``period_b`` choose the decomposition's periods (default: equal windows
-    either side of the adoption point); ``seed`` and ``replicates`` drive the bootstrap.
+    ``repo`` limits it to one repository id. ``period_a``/``period_b`` (``[start, end)``
+    dates) choose the decomposition's periods, e.g. two quarters; by default they are equal
+    windows either side of the adoption point. ``seed`` and ``replicates`` drive the
+    bootstrap, so the same store always gives the same result.
     """
-    del db, config, period_a, period_b, seed, replicates
-    empty = pd.DataFrame()
-    nothing = Estimate(None)
-    return AnalysisResult(
-        scope=Scope(None, None, repo, (), None, None, None, None),
-        coverage=Coverage(0, 0, 0, 0, 0, 0, 0, {}, 0, None, False, {}, ("not built yet",)),
-        adoption=Adoption(None, "none", "not built yet", None, None, None, None, {}),
-        growth=Growth({}, {}, {}, ()),
-        churn={},
-        reverts=Reverts(0, {}, ()),
-        incident_load=IncidentLoad(0, 0, 0, 0.0, None, None, None, None, None, None, {}),
-        change_failure_rate={},
-        incident_rates=IncidentRates({}, ()),
-        count_model=CountModel(None, "", 0, 0, None, (), "not built yet"),
-        decomposition=Decomposition(
-            None, None, 0, 0, nothing, nothing, nothing, nothing, nothing,
-            UnlinkedIncidents(0, 0, nothing), (), {}, "", 0, None,
-        ),
-        time_series=TimeSeriesEvidence((), "", ()),
-        hotspots=(),
-        findings=(),
-        verdict=Verdict("inconclusive", "co_occurrence", "not built yet", None, ()),
-        caveats=("the analysis is not built yet",),
-        method_notes={},
-        series=SeriesFrames(empty, empty, empty, empty),
+    config = config or AnalysisConfig()
+    if replicates < 1:
+        raise AnalysisError(f"replicates must be at least 1, not {replicates}")
+    store = _as_store(db)
+    window = _window(date_from, date_to, repo)
+    _check_repo(store, repo)
+    frames = load_store_frames(store, window)
+    periods = _explicit_periods(period_a, period_b)
+    return analyze_frames(frames, config=config, periods=periods, seed=seed,
+                          replicates=replicates)
+
+
+def load_frames(
+    db: Path | str | Store | None = None,
+    *,
+    date_from: DateLike = None,
+    date_to: DateLike = None,
+    repo: str | None = None,
+) -> Frames:
+    """The frames ``analyze`` works on, for callers who chart them directly."""
+    store = _as_store(db)
+    _check_repo(store, repo)
+    return load_store_frames(store, _window(date_from, date_to, repo))
+
+
+def analyze_frames(
+    frames: Frames,
+    *,
+    config: AnalysisConfig | None = None,
+    periods: tuple[Period, Period] | None = None,
+    seed: int = 20240601,
+    replicates: int = 1000,
+) -> AnalysisResult:
+    """The analysis over already loaded ``frames`` (pure: no store access)."""
+    config = config or AnalysisConfig()
+    shipped = changes(frames)
+    classes = _classes(shipped, frames.inducing)
+    span = _span(frames)
+    adoption = adoption_summary(shipped, config.adoption_date, classes)
+    series = build_series(shipped, frames.history, frames.incidents, frames.inducing, span,
+                          classes)
+    concurrent = _concurrent(shipped, adoption.date)
+    failing = shipped["incidents_induced"] > 0
+    cfr = class_proportions(shipped["authorship"], failing, classes)
+    cfr_compared = compare_proportions(
+        class_proportions(shipped.loc[concurrent, "authorship"], failing[concurrent], classes),
+        name="change failure rate",
     )
+    rates = incident_rates(shipped, frames.inducing_all, classes, concurrent)
+    reverts = revert_rates(shipped, classes, concurrent)
+    model = fit_count_model(shipped, classes)
+    time_series = time_series_tests(
+        series.weekly, pd.Timestamp(adoption.date) if adoption.date else None
+    )
+    cfr_compared, rate_tests, revert_tests, model, time_series = _holm(
+        cfr_compared, rates.comparisons, reverts.comparisons, model, time_series
+    )
+    rates = dataclasses.replace(rates, comparisons=rate_tests)
+    reverts = dataclasses.replace(reverts, comparisons=revert_tests)
+    decomposition = _decompose(frames, shipped, classes, span, adoption.date, periods,
+                               seed, replicates)
+    load = incident_load(frames.incidents, adoption.date, span)
+    coverage = data_coverage(frames, adoption.date, len(series.weekly))
+    churn = churn_by_class(frames.churn, shipped, classes, config.churn_windows_days)
+    growth = growth_summary(series.monthly, shipped, frames.history, classes, adoption.date,
+                            span)
+    findings = collect_findings(
+        Evidence(adoption, growth, churn, reverts, cfr_compared, model, decomposition,
+                 time_series, load, coverage.caveats)
+    )
+    verdict = decide_verdict(decomposition, cfr_compared, model)
+    return AnalysisResult(
+        scope=_scope(frames),
+        coverage=coverage,
+        adoption=adoption,
+        growth=growth,
+        churn=churn,
+        reverts=reverts,
+        incident_load=load,
+        change_failure_rate=cfr,
+        change_failure_comparisons=cfr_compared,
+        incident_rates=rates,
+        count_model=model,
+        decomposition=decomposition,
+        time_series=time_series,
+        hotspots=rank_hotspots(frames.touches, shipped, frames.links),
+        findings=findings,
+        verdict=verdict,
+        caveats=coverage.caveats,
+        method_notes=method_notes(),
+        series=series,
+    )
+
+
+def method_notes() -> dict[str, str]:
+    """How each part is computed, from the modules' own documentation."""
+    modules = {
+        "adoption": "adoption",
+        "growth": "growth",
+        "churn": "churn",
+        "reverts": "reverts",
+        "incident_load": "incident_load",
+        "change_failure_rate": "failure_rate",
+        "count_model": "count_model",
+        "decomposition": "decomposition",
+        "time_series": "time_series",
+        "multiple_testing": "holm",
+        "hotspots": "hotspots",
+        "evidence_ladder": "findings",
+        "verdict": "verdict",
+    }
+    notes = {}
+    for name, module in modules.items():
+        text = importlib.import_module(f"analyzer.analysis.{module}").__doc__ or ""
+        notes[name] = " ".join(text.split())
+    return notes
+
+
+def _holm(
+    cfr: tuple[Comparison, ...],
+    rates: tuple[Comparison, ...],
+    reverts: tuple[Comparison, ...],
+    model: CountModel,
+    time_series: TimeSeriesEvidence,
+) -> tuple[
+    tuple[Comparison, ...], tuple[Comparison, ...], tuple[Comparison, ...], CountModel,
+    TimeSeriesEvidence,
+]:
+    """Holm-correct every test together: comparisons, the model's class terms, time series."""
+    class_terms = [t for t in model.terms if t.term in CLASS_ORDER]
+    controls = [t for t in model.terms if t.term not in CLASS_ORDER]
+    family = HolmFamily()
+    family.add(cfr)
+    family.add(rates)
+    family.add(reverts)
+    family.add(class_terms)
+    family.add(time_series.tests)
+    return (
+        family.take(cfr),
+        family.take(rates),
+        family.take(reverts),
+        dataclasses.replace(model, terms=(*family.take(class_terms), *controls)),
+        dataclasses.replace(time_series, tests=family.take(time_series.tests)),
+    )
+
+
+def _decompose(
+    frames: Frames,
+    shipped: pd.DataFrame,
+    classes: Sequence[str],
+    span: tuple[pd.Timestamp, pd.Timestamp] | None,
+    adoption: dt.date | None,
+    periods: tuple[Period, Period] | None,
+    seed: int,
+    replicates: int,
+) -> Decomposition:
+    if periods is None and span is not None:
+        periods = default_periods(span[0].date(), span[1].date(), adoption)
+    if periods is None:
+        return empty_decomposition("no data to compare two periods")
+    data = decomposition_input(shipped, frames.incidents, frames.inducing, periods, classes)
+    if data.changes_a.sum() == 0 or data.changes_b.sum() == 0:
+        return empty_decomposition(
+            "a period without changes cannot be decomposed", periods=periods
+        )
+    return decompose_incident_change(data, periods, replicates=replicates, seed=seed)
+
+
+def empty_decomposition(
+    why: str, *, periods: tuple[Period, Period] | None = None
+) -> Decomposition:
+    """A decomposition with no figures, saying why."""
+    nothing = Estimate(None)
+    return Decomposition(
+        period_a=periods[0] if periods else None,
+        period_b=periods[1] if periods else None,
+        incidents_a=0,
+        incidents_b=0,
+        incident_change=nothing,
+        code_caused_change=nothing,
+        volume_effect=nothing,
+        mix_effect=nothing,
+        rate_effect=nothing,
+        unlinked_incidents=UnlinkedIncidents(0, 0, nothing),
+        classes=(),
+        separation={},
+        method=f"not computed: {why}",
+        replicates=0,
+        seed=None,
+    )
+
+
+def _concurrent(shipped: pd.DataFrame, adoption: dt.date | None) -> pd.Series:
+    """Changes after adoption, when enough human changes were made then; else all."""
+    if adoption is None:
+        return pd.Series(True, index=shipped.index)
+    after = shipped["committed_at"] >= pd.Timestamp(adoption)
+    humans_after = int((after & (shipped["authorship"] == REFERENCE_CLASS)).sum())
+    if humans_after < MIN_CONCURRENT_REFERENCE:
+        return pd.Series(True, index=shipped.index)
+    return after
+
+
+def _classes(shipped: pd.DataFrame, inducing: pd.DataFrame) -> tuple[str, ...]:
+    present = set(shipped["authorship"]) | set(inducing["authorship"])
+    known = [c for c in CLASS_ORDER if c in present]
+    return (*known, *sorted(present - set(CLASS_ORDER)))
+
+
+def _span(frames: Frames) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The range analysed: the dates asked for, else the data's own first and last day."""
+    stamps = pd.concat([frames.commits["committed_at"], frames.incidents["created_at"]])
+    stamps = stamps.dropna()
+    if stamps.empty and frames.window.start is None:
+        return None
+    start = frames.window.start or stamps.min()
+    end = frames.window.end - pd.Timedelta(microseconds=1) if frames.window.end else stamps.max()
+    if stamps.empty:
+        return None
+    return pd.Timestamp(start), pd.Timestamp(end)
+
+
+def _scope(frames: Frames) -> Scope:
+    commits, incidents = frames.commits["committed_at"], frames.incidents["created_at"]
+    window = frames.window
+    return Scope(
+        date_from=window.start.date() if window.start else None,
+        date_to=(window.end - dt.timedelta(days=1)).date() if window.end else None,
+        repo=window.repo,
+        repos=frames.repos,
+        first_commit_at=commits.min().to_pydatetime() if len(commits) else None,
+        last_commit_at=commits.max().to_pydatetime() if len(commits) else None,
+        first_incident_at=incidents.min().to_pydatetime() if len(incidents) else None,
+        last_incident_at=incidents.max().to_pydatetime() if len(incidents) else None,
+    )
+
+
+def _as_store(db: Path | str | Store | None) -> Store:
+    if isinstance(db, Store):
+        return db
+    path = Path(db) if db is not None else default_db_path()
+    if not path.exists():
+        raise StoreError(f"{path}: no store here yet; run `jevons mine REPO --db {path}` first")
+    return open_store(path, read_only=True)
+
+
+def _parse_date(value: DateLike, name: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise AnalysisError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _window(date_from: DateLike, date_to: DateLike, repo: str | None) -> Window:
+    start, end = _parse_date(date_from, "--from"), _parse_date(date_to, "--to")
+    if start and end and start > end:
+        raise AnalysisError(f"--from {start} is after --to {end}; swap them")
+    return Window(
+        start=dt.datetime.combine(start, dt.time()) if start else None,
+        end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time()) if end else None,
+        repo=repo,
+    )
+
+
+def _explicit_periods(
+    period_a: tuple[DateLike, DateLike] | None, period_b: tuple[DateLike, DateLike] | None
+) -> tuple[Period, Period] | None:
+    if period_a is None and period_b is None:
+        return None
+    if period_a is None or period_b is None:
+        raise AnalysisError("give both period_a and period_b, or neither")
+    built = []
+    for name, (start, end) in (("period_a", period_a), ("period_b", period_b)):
+        first, last = _parse_date(start, name), _parse_date(end, name)
+        if first is None or last is None or first >= last:
+            raise AnalysisError(f"{name} must be (start, end) dates with start before end")
+        built.append(Period(first, last, f"{first} to {last}"))
+    return built[0], built[1]
+
+
+def _check_repo(store: Store, repo: str | None) -> None:
+    if repo is None:
+        return
+    known = [r[0] for r in store.query("SELECT repo_id FROM repos ORDER BY repo_id")]
+    if repo not in known:
+        listed = ", ".join(known) if known else "none mined yet"
+        raise AnalysisError(f"unknown repository '{repo}' (known: {listed})")

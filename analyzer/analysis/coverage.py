@@ -1,0 +1,120 @@
+"""What the data covers, what it is enough for, and the caveats that apply everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from analyzer.analysis.frames import AI_CLASSES, UNATTRIBUTED, Frames, changes
+from analyzer.analysis.result import Coverage
+
+MIN_WEEKS_FOR_TRENDS = 26
+MIN_INCIDENTS = 10
+MIN_CHANGES = 30
+TEAM_GROWTH = 1.25
+
+
+def data_coverage(frames: Frames, adoption: dt.date | None, weeks: int) -> Coverage:
+    """Counts, what each part of the analysis has enough data for, and global caveats."""
+    shipped = changes(frames)
+    incidents = frames.incidents
+    by_class = {str(k): int(v) for k, v in shipped["authorship"].value_counts().items()}
+    ai_commits = sum(by_class.get(c, 0) for c in AI_CLASSES)
+    code_caused = int(incidents["code_caused"].sum())
+    enough = {
+        "growth": len(shipped) >= 2,
+        "adoption": ai_commits > 0,
+        "change_failure_rate": len(shipped) >= MIN_CHANGES and code_caused > 0,
+        "decomposition": len(shipped) >= MIN_CHANGES and len(incidents) >= MIN_INCIDENTS,
+        "time_series": weeks >= MIN_WEEKS_FOR_TRENDS,
+        "churn": not frames.churn.empty,
+    }
+    return Coverage(
+        commits=len(frames.commits),
+        changes=len(shipped),
+        authors=int(shipped["author"].nunique()),
+        weeks=weeks,
+        incidents=len(incidents),
+        incidents_with_code_cause=code_caused,
+        incidents_with_fix=int(incidents["has_fix"].sum()),
+        commits_by_class=by_class,
+        unattributed_commits=by_class.get(UNATTRIBUTED, 0),
+        metrics_coverage=_metrics_coverage(frames.touches),
+        churn_available=not frames.churn.empty,
+        enough_for=enough,
+        caveats=tuple(_caveats(frames, shipped, adoption, weeks, ai_commits)),
+    )
+
+
+def _caveats(
+    frames: Frames, shipped: pd.DataFrame, adoption: dt.date | None, weeks: int, ai: int
+) -> list[str]:
+    incidents = frames.incidents
+    notes: list[str] = []
+    if shipped.empty:
+        notes.append("No commits in range: run `jevons mine REPO` or widen --from/--to.")
+    elif weeks < MIN_WEEKS_FOR_TRENDS:
+        notes.append(
+            f"Only {weeks} week(s) of history: too short for trends or time-series tests "
+            f"(they need {MIN_WEEKS_FOR_TRENDS})."
+        )
+    if incidents.empty:
+        notes.append(
+            "No incidents in range: no change failure rate, decomposition or incident "
+            "findings; the revert rate is the failure signal. Import incidents with "
+            "`jevons incidents import`."
+        )
+    elif len(incidents) < MIN_INCIDENTS:
+        notes.append(f"Only {len(incidents)} incident(s): intervals are wide.")
+    elif not incidents["code_caused"].any():
+        notes.append(
+            "No incident is linked to an inducing commit (run `jevons link`, or the "
+            "incidents have no code cause)."
+        )
+    if not shipped.empty and ai == 0:
+        notes.append(
+            "No AI-attributed commits: there is no AI class to compare (run `jevons "
+            "attribute`, or check the attribution rules)."
+        )
+    if not shipped.empty:
+        notes.append(
+            "AI use that leaves no marker in the commit is counted as human, so the human "
+            "share is an upper bound and human rates may include some AI-written changes."
+        )
+    unattributed = int((shipped["authorship"] == UNATTRIBUTED).sum())
+    if unattributed:
+        notes.append(f"{unattributed} commit(s) have no authorship label (attribution not run).")
+    growth = team_growth(shipped, adoption)
+    if growth is not None and growth[1] >= TEAM_GROWTH * growth[0]:
+        notes.append(
+            f"The team grew from {growth[0]:.1f} to {growth[1]:.1f} active authors a month "
+            "around adoption: more people shipping is a confounder of any trend over time."
+        )
+    return notes
+
+
+def team_growth(shipped: pd.DataFrame, adoption: dt.date | None) -> tuple[float, float] | None:
+    """Mean distinct authors per month before and after ``adoption`` (or the halves)."""
+    if shipped.empty:
+        return None
+    month = shipped["committed_at"].dt.to_period("M")
+    authors = shipped.groupby(month)["author"].nunique()
+    if len(authors) < 4:
+        return None
+    if adoption is not None:
+        cut = pd.Period(adoption, freq="M")
+        before, after = authors[authors.index < cut], authors[authors.index >= cut]
+    else:
+        half = len(authors) // 2
+        before, after = authors.iloc[:half], authors.iloc[half:]
+    if before.empty or after.empty:
+        return None
+    return float(before.mean()), float(after.mean())
+
+
+def _metrics_coverage(touches: pd.DataFrame) -> float | None:
+    alive = touches[touches["change_type"] != "D"]
+    if alive.empty:
+        return None
+    return float(alive["ccn_total"].notna().mean())

@@ -1,0 +1,156 @@
+"""Change failure rate by authorship class, and incidents per 1,000 changed lines.
+
+Proportions (a change linked to an incident, a change later reverted) get Wilson 95%
+intervals and are compared with the reference class (human) as a ratio of proportions
+(statsmodels ``test_proportions_2indep``/``confint_proportions_2indep``, log-adjusted).
+Incident rates per changed line get exact (Garwood) Poisson intervals and the two-sample
+score test of the rate ratio (``test_poisson_2indep``). P-values are raw here; the
+analysis Holm-corrects them together with every other test it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportion_confint,
+    test_proportions_2indep,
+)
+from statsmodels.stats.rates import confint_poisson, confint_poisson_2indep, test_poisson_2indep
+
+from analyzer.analysis.frames import REFERENCE_CLASS
+from analyzer.analysis.result import (
+    ClassIncidentRate,
+    ClassProportion,
+    Comparison,
+    IncidentRates,
+)
+
+
+def class_proportions(
+    authorship: pd.Series, flag: pd.Series, classes: Sequence[str]
+) -> dict[str, ClassProportion]:
+    """``flag``'s share within each class present, with Wilson 95% intervals."""
+    frame = pd.DataFrame({"authorship": authorship, "flag": flag.astype(bool)})
+    grouped = frame.groupby("authorship")["flag"].agg(["size", "sum"]).to_dict(orient="index")
+    result: dict[str, ClassProportion] = {}
+    for cls in classes:
+        if cls not in grouped or grouped[cls]["size"] == 0:
+            continue
+        n, count = int(grouped[cls]["size"]), int(grouped[cls]["sum"])
+        low, high = proportion_confint(count, n, alpha=0.05, method="wilson")
+        result[cls] = ClassProportion(n, count, count / n, float(low), float(high))
+    return result
+
+
+def compare_proportions(
+    proportions: dict[str, ClassProportion], *, name: str, reference: str = REFERENCE_CLASS
+) -> tuple[Comparison, ...]:
+    """Each class's proportion against ``reference``'s, as a ratio with its interval."""
+    base = proportions.get(reference)
+    if base is None or base.n == 0:
+        return ()
+    comparisons = []
+    for cls, prop in proportions.items():
+        if cls == reference or prop.n == 0 or (prop.count == 0 and base.count == 0):
+            continue
+        test = test_proportions_2indep(
+            prop.count, prop.n, base.count, base.n, compare="ratio", method="log-adjusted"
+        )
+        low, high = confint_proportions_2indep(
+            prop.count, prop.n, base.count, base.n, compare="ratio", method="log-adjusted"
+        )
+        comparisons.append(
+            Comparison(
+                name=f"{name}: {cls} vs {reference}",
+                authorship=cls,
+                reference=reference,
+                ratio=_ratio(prop.count / prop.n, base.count / base.n),
+                ci_low=float(low),
+                ci_high=float(high),
+                statistic=float(test.statistic),
+                p_value=float(test.pvalue),
+                p_holm=None,
+                method="ratio of proportions, log-adjusted score test (statsmodels)",
+            )
+        )
+    return tuple(comparisons)
+
+
+def incident_rates(
+    changes: pd.DataFrame,
+    inducing_all: pd.DataFrame,
+    classes: Sequence[str],
+    concurrent: pd.Series | None = None,
+) -> IncidentRates:
+    """Distinct incidents induced by each class's changes per 1,000 lines they changed.
+
+    ``changes`` needs ``repo_id``, ``sha``, ``authorship``, ``lines_changed``;
+    ``inducing_all`` ``incident_id``, ``repo_id``, ``sha``. An incident with inducing
+    commits in two classes counts once in each. The comparisons with the reference class
+    use only the ``concurrent`` changes (a boolean mask; default all), so a class that
+    exists only late is compared with reference changes of the same time.
+    """
+    by_class = _rates_by_class(changes, inducing_all, classes)
+    compared = by_class if concurrent is None else _rates_by_class(
+        changes[concurrent], inducing_all, classes
+    )
+    return IncidentRates(by_class, _compare_rates(compared))
+
+
+def _rates_by_class(
+    changes: pd.DataFrame, inducing_all: pd.DataFrame, classes: Sequence[str]
+) -> dict[str, ClassIncidentRate]:
+    kloc = changes.groupby("authorship")["lines_changed"].sum() / 1000.0
+    linked = inducing_all.merge(
+        changes[["repo_id", "sha", "authorship"]], on=["repo_id", "sha"], how="inner",
+        suffixes=("_link", ""),
+    )
+    counts = linked.groupby("authorship")["incident_id"].nunique()
+    by_class: dict[str, ClassIncidentRate] = {}
+    for cls in classes:
+        exposure = float(kloc.get(cls, 0.0))
+        if exposure <= 0:
+            continue
+        count = int(counts.get(cls, 0))
+        low, high = confint_poisson(count, exposure, method="exact-c")
+        by_class[cls] = ClassIncidentRate(
+            count, exposure, count / exposure, float(low), float(high)
+        )
+    return by_class
+
+
+def _compare_rates(by_class: dict[str, ClassIncidentRate]) -> tuple[Comparison, ...]:
+    base = by_class.get(REFERENCE_CLASS)
+    if base is None:
+        return ()
+    comparisons = []
+    for cls, rate in by_class.items():
+        if cls == REFERENCE_CLASS or (rate.incidents == 0 and base.incidents == 0):
+            continue
+        args = (rate.incidents, rate.kloc_changed, base.incidents, base.kloc_changed)
+        test = test_poisson_2indep(*args, method="score", compare="ratio")
+        low, high = confint_poisson_2indep(*args, method="score", compare="ratio")
+        comparisons.append(
+            Comparison(
+                name=f"incidents per KLOC changed: {cls} vs {REFERENCE_CLASS}",
+                authorship=cls,
+                reference=REFERENCE_CLASS,
+                ratio=_ratio(rate.per_kloc, base.per_kloc),
+                ci_low=float(low),
+                ci_high=float(high),
+                statistic=float(test.statistic),
+                p_value=float(test.pvalue),
+                p_holm=None,
+                method="rate ratio, two-sample Poisson score test (statsmodels)",
+            )
+        )
+    return tuple(comparisons)
+
+
+def _ratio(num: float | None, den: float | None) -> float | None:
+    if num is None or den is None or den == 0:
+        return None
+    return num / den
