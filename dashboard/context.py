@@ -1,0 +1,106 @@
+"""What every page starts from: the store, what it holds, and the shared filters.
+
+The sidebar (:mod:`dashboard.sidebar`) owns the filter widgets; pages read the same
+session-state keys through :func:`current` and call :func:`require` to show what to run
+when the store lacks what they chart.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Literal
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.filters import Filters
+from dashboard.store_state import StoreState
+from dashboard.wording import escape_markdown
+
+ALL = "(all)"
+REPO_KEY = "filter_repo"
+DATES_KEY = "filter_dates"
+PATH_KEY = "filter_path"
+SERVICE_KEY = "filter_service"
+Need = Literal["commits", "incidents", "links"]
+
+
+@dataclasses.dataclass(frozen=True)
+class PageContext:
+    """The store this session reads, what it holds, and the filters chosen."""
+
+    settings: data.Settings
+    state: StoreState
+    filters: Filters
+
+
+def current() -> PageContext:
+    """The context for this rerun."""
+    settings = data.settings()
+    state = data.store_state(settings.db)
+    return PageContext(settings, state, filters_from_state(state))
+
+
+def filters_from_state(state: StoreState) -> Filters:
+    """The filters as the sidebar widgets hold them; the store's full date range counts as
+    no date filter, so the default view is the same as ``jevons analyze``."""
+    repo = st.session_state.get(REPO_KEY, ALL)
+    service = st.session_state.get(SERVICE_KEY, ALL)
+    date_from, date_to = _dates(st.session_state.get(DATES_KEY))
+    if date_from == state.first_day:
+        date_from = None
+    if date_to == state.last_day:
+        date_to = None
+    return Filters(
+        repo=None if repo in (ALL, None) else str(repo),
+        date_from=date_from,
+        date_to=date_to,
+        path_prefix=str(st.session_state.get(PATH_KEY) or "").strip(),
+        service=None if service in (ALL, None) else str(service),
+    )
+
+
+def _dates(value: object) -> tuple[dt.date | None, dt.date | None]:
+    if isinstance(value, dt.date):
+        return value, value
+    if isinstance(value, tuple | list):
+        first = value[0] if len(value) > 0 else None
+        last = value[1] if len(value) > 1 else None
+        return first, last
+    return None, None
+
+
+def require(context: PageContext, need: Need = "commits") -> bool:
+    """True when the store has what the page needs; otherwise say what to run and False."""
+    state = context.state
+    if state.problem is not None:
+        st.error(escape_markdown(state.problem), icon=":material/error:")
+        return False
+    have = {"commits": state.has_commits, "incidents": state.has_incidents,
+            "links": state.has_links}[need]
+    steps = state.next_steps()
+    if not have:
+        for step in steps:
+            st.info(escape_markdown(step.missing) + ": run", icon=":material/info:")
+            st.code(step.command, language="bash")
+        return False
+    return True
+
+
+def show_scope(context: PageContext, *, lists_only_note: bool = True) -> None:
+    """A caption with the scope of the figures, and notes on partial or busy data."""
+    st.caption(escape_markdown("Scope: " + context.filters.describe()))
+    if lists_only_note and context.filters.narrows_lists_only:
+        st.caption("The path and service filters narrow the lists on this page; the "
+                   "figures cover the whole repository scope and date range.")
+    if data.store_busy():
+        st.warning("Another process is writing to the store (a `jevons mine` or import): "
+                   "showing the last data this session loaded.", icon=":material/sync:")
+
+
+def missing_parts(context: PageContext) -> None:
+    """For a store with commits but missing later steps: what to run next, briefly."""
+    for step in context.state.next_steps():
+        st.info(escape_markdown(step.missing) + ": run", icon=":material/info:")
+        st.code(step.command, language="bash")

@@ -1,0 +1,149 @@
+"""The dashboard's data layer: the only module that caches, and the only one pages call.
+
+Every function is keyed by the store's path and fingerprint (file and write-ahead-log
+modification times) plus the filters, so a finished ``jevons mine`` shows up on the next
+rerun and nothing stale is served. Reads go through read-only connections that are closed
+after each batch (see :mod:`dashboard.store_state`). While a writer holds the store, a
+read gives up after a moment and the page keeps the last data this session loaded, with a
+note saying so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from analyzer.analysis import AnalysisResult, analyze
+from analyzer.config import AnalysisConfig, load_config
+from analyzer.errors import StoreLockedError
+from analyzer.store import default_db_path
+from dashboard import records
+from dashboard.filters import Filters
+from dashboard.store_state import StoreState, fingerprint, read_store_state, reader
+
+T = TypeVar("T")
+Fingerprint = tuple[str, int, int]
+#: Session-state key the app and the tests use to choose the store.
+DB_KEY = "db_path"
+BUSY_KEY = "_jevons_store_busy"
+_LAST_GOOD = "_jevons_last_good:"
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Where the store is and how to analyse it, from the command line after ``--``."""
+
+    db: Path
+    config: Path | None
+
+
+def settings() -> Settings:
+    """The store (session state ``db_path``, else ``--db`` after ``--``, else ``$JEVONS_DB``,
+    else ``./jevons.duckdb``) and the optional ``--config`` file."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--db", type=Path, default=None)
+    parser.add_argument("--config", type=Path, default=None)
+    args, _ = parser.parse_known_args(sys.argv[1:])
+    chosen = st.session_state.get(DB_KEY) or args.db or os.environ.get("JEVONS_DB")
+    return Settings(db=Path(chosen) if chosen else default_db_path(), config=args.config)
+
+
+def store_state(db: Path) -> StoreState:
+    """What the store holds now (cached per fingerprint)."""
+    return _keep_last_good("state", str(db), lambda: _state(str(db), fingerprint(db)))
+
+
+def analysis(db: Path, filters: Filters, config_file: Path | None = None) -> AnalysisResult:
+    """The analysis of the store for the filters' repository and dates (cached)."""
+    config = analysis_config(config_file)
+    key = f"{db}|{filters.repo}|{filters.date_from}|{filters.date_to}|{config!r}"
+    return _keep_last_good("analysis", key, lambda: _analysis(
+        str(db), fingerprint(db), filters.repo, filters.date_from, filters.date_to,
+        repr(config), config))
+
+
+def incident_table(db: Path, filters: Filters) -> pd.DataFrame:
+    """The incidents in scope, newest first (cached)."""
+    return _keep_last_good("incidents", f"{db}|{filters!r}",
+                           lambda: _incident_table(str(db), fingerprint(db), filters))
+
+
+def incident_links(db: Path, incident_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One incident's linked commits and link notes (cached)."""
+    return _keep_last_good("links", f"{db}|{incident_id}",
+                           lambda: _incident_links(str(db), fingerprint(db), incident_id))
+
+
+def file_history(db: Path, repo_id: str, path: str, filters: Filters) -> pd.DataFrame:
+    """One file's changes and complexity after each (cached)."""
+    return _keep_last_good("file", f"{db}|{repo_id}|{path}|{filters.date_to}",
+                           lambda: _file_history(str(db), fingerprint(db), repo_id, path,
+                                                 filters.date_to))
+
+
+def analysis_config(config_file: Path | None) -> AnalysisConfig:
+    """The analysis settings from ``--config``, else jevons.toml/pyproject.toml here."""
+    return load_config(file=config_file).analysis
+
+
+def store_busy() -> bool:
+    """True when this rerun served some data from before a writer took the store."""
+    return bool(st.session_state.get(BUSY_KEY, False))
+
+
+def begin_rerun() -> None:
+    """Forget the previous rerun's busy note (the app calls this first on every run)."""
+    st.session_state[BUSY_KEY] = False
+
+
+def _keep_last_good(kind: str, key: str, load: Callable[[], T]) -> T:
+    slot = f"{_LAST_GOOD}{kind}:{key}"
+    try:
+        value = load()
+    except StoreLockedError:
+        if slot not in st.session_state:
+            raise
+        st.session_state[BUSY_KEY] = True
+        saved: T = st.session_state[slot]
+        return saved
+    st.session_state[slot] = value
+    return value
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _state(db: str, fp: Fingerprint) -> StoreState:
+    return read_store_state(Path(db))
+
+
+@st.cache_data(show_spinner="Analysing the store…", max_entries=32)
+def _analysis(db: str, fp: Fingerprint, repo: str | None, date_from: dt.date | None,
+              date_to: dt.date | None, config_key: str, _config: AnalysisConfig
+              ) -> AnalysisResult:
+    return analyze(reader(Path(db)), date_from=date_from, date_to=date_to, repo=repo,
+                   config=_config)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _incident_table(db: str, fp: Fingerprint, filters: Filters) -> pd.DataFrame:
+    return records.incident_table(reader(Path(db)), filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _incident_links(db: str, fp: Fingerprint, incident_id: str
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return records.incident_links(reader(Path(db)), incident_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _file_history(db: str, fp: Fingerprint, repo_id: str, path: str,
+                  date_to: dt.date | None) -> pd.DataFrame:
+    return records.file_history(reader(Path(db)), repo_id, path, Filters(date_to=date_to))

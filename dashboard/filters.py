@@ -1,0 +1,41 @@
+"""The filters every page shares: repository, date range, path prefix and service.
+
+A frozen value, so the data layer can key its caches by it. The analysis takes the
+repository and the date range; the path prefix and the service narrow what pages list
+(hotspots, incidents), and each page says which of them its figures honour.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+
+@dataclasses.dataclass(frozen=True)
+class Filters:
+    """What the reader chose in the sidebar; ``None`` or ``""`` means everything."""
+
+    repo: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    path_prefix: str = ""
+    service: str | None = None
+
+    @property
+    def narrows_lists_only(self) -> bool:
+        """True when a filter is set that the analysis' figures do not split by."""
+        return bool(self.path_prefix) or self.service is not None
+
+    def describe(self) -> str:
+        """The scope in words, for captions (plain text: render with ``st.caption`` after
+        escaping, or ``st.text``)."""
+        parts = [f"repository {self.repo}" if self.repo else "all repositories"]
+        if self.date_from or self.date_to:
+            start = self.date_from.isoformat() if self.date_from else "the start"
+            end = self.date_to.isoformat() if self.date_to else "the end"
+            parts.append(f"{start} to {end}")
+        if self.path_prefix:
+            parts.append(f"paths under {self.path_prefix}")
+        if self.service:
+            parts.append(f"service {self.service}")
+        return ", ".join(parts)

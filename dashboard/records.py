@@ -1,0 +1,112 @@
+"""The store's rows that pages list as they are: incidents with the commits they were
+linked to and why, and one file's history of changes with its complexity after each.
+
+Plain reads, no figures: the figures come from :func:`analyzer.analysis.analyze`. Each
+function takes a :class:`~analyzer.store.Store` (read-only) and opens one connection for
+its batch of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from analyzer.store import Store
+from dashboard.filters import Filters
+
+#: The most incidents one listing shows (newest first); the rest are counted, not listed.
+MAX_LISTED_INCIDENTS = 2000
+
+# Mirrors the analysis' scoping: with a repository chosen, an incident belongs to it when
+# linked to one of its commits, and an incident linked to nothing belongs to every view.
+_INCIDENTS_SQL = """
+WITH links AS (
+    SELECT l.incident_id, l.role, l.repo_id, l.sha FROM incident_links l
+    JOIN commits c ON c.repo_id = l.repo_id AND c.sha = l.sha
+),
+under_prefix AS (
+    SELECT DISTINCT l.incident_id FROM links l
+    JOIN file_changes fc ON fc.repo_id = l.repo_id AND fc.sha = l.sha
+    WHERE starts_with(fc.path, ?) OR starts_with(coalesce(fc.old_path, ''), ?)
+)
+SELECT i.incident_id, coalesce(i.reference, i.incident_id) AS reference, i.title,
+       i.severity, i.service, i.created_at, i.resolved_at, i.effort_minutes,
+       (SELECT count(*) FROM links l WHERE l.incident_id = i.incident_id
+            AND l.role = 'fix') AS fix_links,
+       (SELECT count(*) FROM links l WHERE l.incident_id = i.incident_id
+            AND l.role = 'inducing') AS inducing_links
+FROM incidents i
+WHERE (CAST(? AS TIMESTAMP) IS NULL OR i.created_at >= ?)
+  AND (CAST(? AS TIMESTAMP) IS NULL OR i.created_at < ?)
+  AND (CAST(? AS VARCHAR) IS NULL OR i.service = ?)
+  AND (CAST(? AS VARCHAR) IS NULL
+       OR EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.incident_id AND l.repo_id = ?)
+       OR NOT EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.incident_id))
+  AND (? = '' OR i.incident_id IN (SELECT incident_id FROM under_prefix))
+ORDER BY i.created_at DESC, i.incident_id
+LIMIT ?
+"""
+
+_LINKS_SQL = """
+SELECT l.role, l.method, l.confidence, l.evidence, l.repo_id, l.sha,
+       c.committed_at, c.author_name, c.authorship,
+       split_part(coalesce(c.message, ''), chr(10), 1) AS subject,
+       c.lines_added, c.lines_deleted
+FROM incident_links l
+LEFT JOIN commits c ON c.repo_id = l.repo_id AND c.sha = l.sha
+WHERE l.incident_id = ?
+ORDER BY CASE l.role WHEN 'fix' THEN 0 WHEN 'inducing' THEN 1 ELSE 2 END,
+         l.confidence DESC NULLS LAST, c.committed_at
+"""
+
+_NOTES_SQL = """
+SELECT kind, repo_id, sha, detail FROM link_notes WHERE incident_id = ? ORDER BY kind, sha
+"""
+
+_FILE_HISTORY_SQL = """
+SELECT c.committed_at, fc.sha, fc.change_type, fc.path, fc.old_path,
+       fc.lines_added, fc.lines_deleted, c.authorship, c.author_name,
+       bm.ccn_total, bm.nloc, bm.ccn_max, bm.function_count
+FROM file_changes fc
+JOIN commits c USING (repo_id, sha)
+LEFT JOIN blob_metrics bm ON bm.blob_sha = fc.new_blob
+WHERE fc.repo_id = ? AND (fc.path = ? OR fc.old_path = ?)
+  AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at < ?)
+ORDER BY c.committed_at, c.history_seq
+"""
+
+
+def incident_table(store: Store, filters: Filters) -> pd.DataFrame:
+    """The incidents in scope, newest first, with how many fix and inducing commits each
+    was linked to (at most :data:`MAX_LISTED_INCIDENTS`)."""
+    start, end = _bounds(filters)
+    prefix = filters.path_prefix
+    params: list[object] = [
+        prefix, prefix, start, start, end, end, filters.service, filters.service,
+        filters.repo, filters.repo, prefix, MAX_LISTED_INCIDENTS,
+    ]
+    return store.query_df(_INCIDENTS_SQL, params)
+
+
+def incident_links(store: Store, incident_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The commits an incident was linked to (role, method, confidence, the evidence) and
+    the notes on links that could not be made (why SZZ found nothing to blame, say)."""
+    with store.connect() as conn:
+        links = conn.execute(_LINKS_SQL, [incident_id]).df()
+        notes = conn.execute(_NOTES_SQL, [incident_id]).df()
+    return links, notes
+
+
+def file_history(store: Store, repo_id: str, path: str, filters: Filters) -> pd.DataFrame:
+    """Every change to one file up to the end of the range, with the file's complexity
+    after the change (a deletion has none)."""
+    _, end = _bounds(filters)
+    return store.query_df(_FILE_HISTORY_SQL, [repo_id, path, path, end, end])
+
+
+def _bounds(filters: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:
+    start = dt.datetime.combine(filters.date_from, dt.time()) if filters.date_from else None
+    end = (dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time())
+           if filters.date_to else None)
+    return start, end
