@@ -1,0 +1,1 @@
+"""Scripts run inside ``.venv-bench`` (they import PyDriller, never Jevons)."""

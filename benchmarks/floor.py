@@ -1,0 +1,69 @@
+"""The floor: lizard and radon alone, on blobs already in memory, in one process.
+
+This is the least any tool can spend to produce Jevons' metrics for these blobs: no git,
+no store, no pool, no bookkeeping, just decoding and the two analysers' own calls
+(lizard's ``analyze_source_code``; radon's one-parse path: ``ast.parse``, ``h_visit_ast``,
+``ComplexityVisitor.from_ast``, ``radon.raw.analyze``, ``mi_compute``). Divided by the
+worker count it is the best a perfectly parallel miner could do.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import time
+import warnings
+from collections.abc import Sequence
+
+import lizard
+from radon.metrics import h_visit_ast, mi_compute
+from radon.raw import analyze as raw_analyze
+from radon.visitors import ComplexityVisitor
+
+
+@dataclasses.dataclass(frozen=True)
+class FloorTiming:
+    lizard_seconds: float
+    radon_seconds: float
+    blobs: int
+    python_blobs: int
+    radon_failures: int
+
+    @property
+    def full_seconds(self) -> float:
+        return self.lizard_seconds + self.radon_seconds
+
+
+def _radon_one_parse(text: str) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tree = ast.parse(text)
+    raw = raw_analyze(text)
+    volume = h_visit_ast(tree).total.volume
+    complexity = ComplexityVisitor.from_ast(tree).total_complexity
+    comments = (raw.comments + raw.multi) / raw.sloc * 100 if raw.sloc else 0
+    return float(mi_compute(volume, complexity, raw.lloc, comments))
+
+
+def time_floor(paths: Sequence[str], contents: Sequence[bytes], max_bytes: int) -> FloorTiming:
+    """Time lizard over every blob and radon over the Python ones (blobs over ``max_bytes``
+    are skipped, as Jevons skips them)."""
+    texts = [
+        (path, content.decode("utf-8", "replace"))
+        for path, content in zip(paths, contents, strict=True)
+        if len(content) <= max_bytes and b"\0" not in content[:8000]
+    ]
+    started = time.perf_counter()
+    for path, text in texts:
+        lizard.analyze_file.analyze_source_code(path, text)
+    lizard_seconds = time.perf_counter() - started
+    python = [text for path, text in texts if path.endswith(".py")]
+    failures = 0
+    started = time.perf_counter()
+    for text in python:
+        try:
+            _radon_one_parse(text)
+        except (SyntaxError, ValueError, RecursionError):
+            failures += 1
+    radon_seconds = time.perf_counter() - started
+    return FloorTiming(lizard_seconds, radon_seconds, len(texts), len(python), failures)
