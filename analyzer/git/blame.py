@@ -19,12 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from analyzer.errors import GitCommandError
+from analyzer.git.runner import describe_failure, git_argv, git_environment
 
-#: Settings a user's git configuration must not change under us: quoting of paths, a
-#: configured ignore-revs file (callers pass their own), diff prefixes.
-_GIT_OVERRIDES = (
-    "-c",
-    "core.quotePath=false",
+#: Blame settings a user's configuration must not change under us (on top of the runner's):
+#: a configured ignore-revs file (callers pass their own), marks on ignored lines.
+_BLAME_OVERRIDES = (
     "-c",
     "blame.ignoreRevsFile=",
     "-c",
@@ -108,34 +107,34 @@ class Blame:
 
 @dataclasses.dataclass(frozen=True)
 class BlameRequest:
-    """Blame these ``lines`` (all lines if ``None``) of ``path`` at ``rev``."""
+    """Blame these ``lines`` (all lines if ``None``) of ``path`` at ``rev``; ``since``, if
+    given, replaces the options' own for this request."""
 
     rev: str
     path: str
     lines: frozenset[int] | None = None
+    since: dt.datetime | None = None
 
 
 def run_git(repo: Path, args: Sequence[str], *, stdin: bytes | None = None) -> bytes:
-    """Run one git command in ``repo`` and return its standard output.
+    """Run one git command in ``repo`` (with ``stdin`` as its input) and return its output.
 
-    A failure is a :class:`GitCommandError` naming the command, the repository and git's
-    own message.
+    A failure is a :class:`GitCommandError` naming the repository, the command and git's
+    own complaint.
     """
-    command = ["git", *_GIT_OVERRIDES, *args]
     try:
         result = subprocess.run(
-            command, cwd=repo, input=stdin, capture_output=True, check=False, env=_git_env()
+            git_argv(repo, [*_BLAME_OVERRIDES, *args]),
+            input=stdin if stdin is not None else b"",
+            capture_output=True,
+            check=False,
+            env=git_environment(),
         )
-    except OSError as exc:
-        raise GitCommandError(f"{repo}: cannot run git: {exc}") from exc
+    except FileNotFoundError as exc:
+        raise GitCommandError("git is not installed (or not on PATH); install git first") from exc
     if result.returncode != 0:
-        message = result.stderr.decode("utf-8", errors="replace").strip()
-        raise GitCommandError(f"{repo}: `git {' '.join(args)}` failed: {message}")
+        raise GitCommandError(describe_failure(repo, args, result.stderr))
     return result.stdout
-
-
-def _git_env() -> dict[str, str]:
-    return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
 
 
 def line_ranges(lines: Iterable[int]) -> list[tuple[int, int]]:
@@ -179,8 +178,11 @@ def blame_many(
     if not requests:
         return []
 
+    base = options or BlameOptions()
+
     def run(request: BlameRequest) -> Blame:
-        return blame(repo, request.rev, request.path, request.lines, options)
+        own = base if request.since is None else dataclasses.replace(base, since=request.since)
+        return blame(repo, request.rev, request.path, request.lines, own)
 
     pool_size = max(1, min(workers or os.cpu_count() or 2, len(requests), 16))
     if pool_size == 1:

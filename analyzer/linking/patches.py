@@ -13,11 +13,13 @@ import dataclasses
 import datetime as dt
 import re
 import subprocess
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from analyzer.errors import GitCommandError
 from analyzer.git.blame import run_git, unquote_path
+from analyzer.git.runner import describe_failure, git_argv, git_environment
 
 _PATCH_FLAGS = (
     "-U0",
@@ -109,22 +111,24 @@ def history_patches(repo: Path, *, rev: str = "HEAD", first_parent: bool) -> Ite
         args[1:1] = ["--first-parent", "--diff-merges=first-parent"]
     else:
         args[1:1] = ["--diff-merges=off"]
-    process = subprocess.Popen(
-        ["git", "-c", "core.quotePath=false", *args],
-        cwd=repo,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert process.stdout is not None
-    try:
-        yield from _split_commits(line.rstrip(b"\n") for line in process.stdout)
-    finally:
-        process.stdout.close()
-        stderr = process.stderr.read() if process.stderr else b""
-        code = process.wait()
+    with tempfile.TemporaryFile() as errors:  # a file, so a chatty git can never block
+        process = subprocess.Popen(
+            git_argv(repo, args),
+            env=git_environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        assert process.stdout is not None
+        try:
+            yield from _split_commits(line.rstrip(b"\n") for line in process.stdout)
+        finally:
+            process.stdout.close()
+            code = process.wait()
+        errors.seek(0)
+        stderr = errors.read()
     if code != 0:
-        message = stderr.decode("utf-8", errors="replace").strip()
-        raise GitCommandError(f"{repo}: `git log -p` failed: {message}")
+        raise GitCommandError(describe_failure(repo, args, stderr))
 
 
 def _split_commits(lines: Iterable[bytes]) -> Iterator[CommitPatch]:

@@ -150,15 +150,20 @@ class SzzOutcome:
     note: str | None = None
 
 
-def find_inducing_commits(fix: SzzFix, variant: SzzVariant) -> SzzOutcome:
-    """Run ``variant`` from ``fix``: blame what it deleted or changed, filter, choose."""
+def find_inducing_commits(
+    fix: SzzFix, variant: SzzVariant, *, workers: int | None = None
+) -> SzzOutcome:
+    """Run ``variant`` from ``fix``: blame what it deleted or changed, filter, choose.
+
+    ``workers`` caps the blame processes run at once (default: one per core).
+    """
     if fix.parent is None:
         return SzzOutcome(fix, variant, (), note="the fix is a root commit: nothing to blame")
     patches = commit_patch(fix.repo, fix.parent, fix.sha, ignore_whitespace=variant.skip_cosmetic)
     targets = _blame_targets(fix, patches, variant)
     if isinstance(targets, str):
         return SzzOutcome(fix, variant, (), note=targets)
-    candidates, boundary, total = _candidates(_blame(fix, targets, variant))
+    candidates, boundary, total = _candidates(_blame(fix, targets, variant, workers))
     return _choose(fix, variant, candidates, boundary, total)
 
 
@@ -229,7 +234,9 @@ def _code_at(code: list[str], line: int) -> str:
     return code[line - 1] if 0 < line <= len(code) else ""
 
 
-def _blame(fix: SzzFix, targets: Sequence[_Target], variant: SzzVariant) -> list[Blame]:
+def _blame(
+    fix: SzzFix, targets: Sequence[_Target], variant: SzzVariant, workers: int | None
+) -> list[Blame]:
     """Blame the targets; AG variants look through commits that were cosmetic-only."""
     context = _MOVE_CONTEXT if variant.follow_moves else 0
     requests = [target.request(fix.parent or "", context) for target in targets]
@@ -245,7 +252,9 @@ def _blame(fix: SzzFix, targets: Sequence[_Target], variant: SzzVariant) -> list
         )
         blames = [
             dataclasses.replace(result, lines={n: result.lines[n] for n in target.lines})
-            for result, target in zip(blame_many(fix.repo, requests, options), targets, strict=True)
+            for result, target in zip(
+                blame_many(fix.repo, requests, options, workers=workers), targets, strict=True
+            )
         ]
         if not variant.skip_cosmetic:
             break

@@ -151,6 +151,17 @@ TABLES: dict[str, str] = {
             surviving_at_head INTEGER,
             PRIMARY KEY (repo_id, sha)
         )""",
+    # Why `jevons link` linked an incident less than it could: a fix SZZ had nothing to
+    # blame for (it only adds lines), a commit reference that is ambiguous or unknown, an
+    # incident with no fix at all. Replaced with incident_links on every run.
+    "link_notes": """
+        CREATE TABLE IF NOT EXISTS link_notes (
+            incident_id VARCHAR NOT NULL,
+            repo_id     VARCHAR,
+            sha         VARCHAR,
+            kind        VARCHAR NOT NULL,
+            detail      VARCHAR
+        )""",
 }
 
 INDEXES: tuple[str, ...] = (
