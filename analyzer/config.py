@@ -76,11 +76,19 @@ class AttributionConfig:
 
 @dataclasses.dataclass(frozen=True)
 class IncidentsConfig:
-    """How incident exports are read."""
+    """How incident exports are read.
+
+    ``jira_fields`` maps ``severity``, ``service``, ``urgency``, ``fix_commits`` and
+    ``cause_commits`` to a Jira field id (``customfield_10042``) or CSV column title.
+    ``severity_map`` adds to or overrides the severity scale (``analyzer/incidents/
+    severity.toml``): ``{"urgent" = 1, "incidentio:minor" = 4}``. An empty ``github_label``
+    imports every issue.
+    """
 
     timezone: str | None = None
     jira_fields: Mapping[str, str] = dataclasses.field(default_factory=dict)
     github_label: str = "incident"
+    severity_map: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
