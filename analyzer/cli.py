@@ -156,10 +156,28 @@ def link(
     szz_variant: Annotated[
         str | None, typer.Option(help="SZZ variant: b, ag, r (default r).")
     ] = None,
+    churn: Annotated[
+        bool, typer.Option(help="Also measure churn (lines rewritten within 14/28 days).")
+    ] = True,
     config: ConfigOption = None,
 ) -> None:
-    """Link incidents to the commits that fixed and introduced them."""
-    _not_built("linking")
+    """Link incidents to the commits that fixed and introduced them, and measure churn."""
+    from analyzer.config import load_config
+    from analyzer.linking import compute_churn, link_incidents
+
+    settings = load_config(file=config)
+    summary = link_incidents(
+        _db(db),
+        fix_patterns=fix_pattern,
+        ownership=ownership,
+        szz_variant=szz_variant,
+        config=settings,
+    )
+    lines = summary.lines()
+    if churn:
+        lines += compute_churn(_db(db), config=settings).lines()
+    for line in lines:
+        Console().print(escape(line), highlight=False)
 
 
 @app.command()

@@ -7,6 +7,7 @@ churn, from the same blame machinery.
 
 from __future__ import annotations
 
+from analyzer.linking.churn import ChurnSummary, compute_churn
 from analyzer.linking.link import link_incidents
 from analyzer.linking.summary import LinkNote, LinkSummary
 from analyzer.linking.szz import DEFAULT_SZZ_VARIANT, SZZ_VARIANTS
@@ -14,7 +15,9 @@ from analyzer.linking.szz import DEFAULT_SZZ_VARIANT, SZZ_VARIANTS
 __all__ = [
     "DEFAULT_SZZ_VARIANT",
     "SZZ_VARIANTS",
+    "ChurnSummary",
     "LinkNote",
     "LinkSummary",
+    "compute_churn",
     "link_incidents",
 ]
