@@ -138,10 +138,40 @@ def incidents_import(
         str | None, typer.Option(help="Zone for timestamps without an offset.")
     ] = None,
     skip_invalid: Annotated[bool, typer.Option(help="Skip (and report) invalid records.")] = False,
+    github_label: Annotated[
+        str | None,
+        typer.Option(help="GitHub issues: the label marking incidents (default: incident)."),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Import incident records from PagerDuty, Opsgenie, incident.io, Jira, GitHub or CSV/JSON."""
-    _not_built("incident import")
+    """Import incident records from PagerDuty, Opsgenie, incident.io, Jira, GitHub or CSV/JSON.
+
+    Each file lands whole or not at all; re-importing a file changes nothing.
+    """
+    from analyzer.config import load_config
+    from analyzer.incidents import import_incidents
+
+    summary = import_incidents(
+        files,
+        db=_db(db),
+        format=format,
+        timezone=timezone,
+        skip_invalid=skip_invalid,
+        config=load_config(file=config),
+        github_label=github_label,
+    )
+    for done in summary.files:
+        typer.echo(done.line)
+        for skipped in done.skipped:
+            typer.echo(f"  skipped {skipped}")
+        if done.skipped_count > len(done.skipped):
+            typer.echo(f"  ... and {done.skipped_count - len(done.skipped)} more skipped")
+        if done.unmapped_severities:
+            labels = ", ".join(repr(label) for label in done.unmapped_severities)
+            typer.echo(
+                f"  severity left empty for labels not on the scale: {labels} "
+                "(map them in incidents.severity_map)"
+            )
 
 
 @app.command()

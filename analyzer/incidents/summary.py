@@ -53,7 +53,7 @@ class FileImport:
             return f"{self.path}: no incident records"
         how = "detected" if self.detected else "as asked"
         parts = [
-            f"{self.imported} incidents",
+            f"{self.imported} incident{'' if self.imported == 1 else 's'}",
             f"{self.new} new",
             f"{self.changed} changed",
             f"{self.unchanged} unchanged",
