@@ -4,13 +4,18 @@ Proportions (a change linked to an incident, a change later reverted) get Wilson
 intervals and are compared with the reference class (human) as a ratio of proportions
 (statsmodels ``test_proportions_2indep``/``confint_proportions_2indep``, log-adjusted).
 Incident rates per changed line get exact (Garwood) Poisson intervals and the two-sample
-score test of the rate ratio (``test_poisson_2indep``). P-values are raw here; the
+score test of the rate ratio (``test_poisson_2indep``); when either class has no incident
+the score test and interval degenerate, so the exact conditional test and the MOVER
+interval are used instead. P-values are raw here; the
 analysis Holm-corrects them together with every other test it runs.
 """
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from statsmodels.stats.proportion import (
@@ -68,10 +73,10 @@ def compare_proportions(
                 authorship=cls,
                 reference=reference,
                 ratio=_ratio(prop.count / prop.n, base.count / base.n),
-                ci_low=float(low),
-                ci_high=float(high),
-                statistic=float(test.statistic),
-                p_value=float(test.pvalue),
+                ci_low=_finite(low),
+                ci_high=_finite(high),
+                statistic=_finite(test.statistic),
+                p_value=_finite(test.pvalue),
                 p_holm=None,
                 method="ratio of proportions, log-adjusted score test (statsmodels)",
             )
@@ -131,23 +136,39 @@ def _compare_rates(by_class: dict[str, ClassIncidentRate]) -> tuple[Comparison, 
         if cls == REFERENCE_CLASS or (rate.incidents == 0 and base.incidents == 0):
             continue
         args = (rate.incidents, rate.kloc_changed, base.incidents, base.kloc_changed)
-        test = test_poisson_2indep(*args, method="score", compare="ratio")
-        low, high = confint_poisson_2indep(*args, method="score", compare="ratio")
+        zero = rate.incidents == 0 or base.incidents == 0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an infinite ratio is expected
+            test = test_poisson_2indep(
+                *args, method="exact-cond" if zero else "score", compare="ratio"
+            )
+            low, high = confint_poisson_2indep(
+                *args, method="mover" if zero else "score", compare="ratio"
+            )
         comparisons.append(
             Comparison(
                 name=f"incidents per KLOC changed: {cls} vs {REFERENCE_CLASS}",
                 authorship=cls,
                 reference=REFERENCE_CLASS,
                 ratio=_ratio(rate.per_kloc, base.per_kloc),
-                ci_low=float(low),
-                ci_high=float(high),
-                statistic=float(test.statistic),
-                p_value=float(test.pvalue),
+                ci_low=_finite(low),
+                ci_high=_finite(high),
+                statistic=_finite(test.statistic),
+                p_value=_finite(test.pvalue),
                 p_holm=None,
-                method="rate ratio, two-sample Poisson score test (statsmodels)",
+                method=(
+                    "rate ratio, two-sample Poisson "
+                    + ("exact conditional test" if zero else "score test")
+                    + " (statsmodels)"
+                ),
             )
         )
     return tuple(comparisons)
+
+
+def _finite(value: Any) -> float | None:
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def _ratio(num: float | None, den: float | None) -> float | None:

@@ -140,4 +140,5 @@ def _whole_months(
         return monthly
     starts = monthly["period"]
     ends = starts + pd.offsets.MonthBegin(1)
-    return monthly[(starts >= span[0].normalize()) & (ends <= span[1].normalize())]
+    last_day_end = (span[1] + pd.Timedelta(days=1)).normalize()
+    return monthly[(starts >= span[0].normalize()) & (ends <= last_day_end)]

@@ -1,0 +1,177 @@
+"""The whole analysis on real store files: known stories, too little data, the JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analyzer.analysis import analyze
+from analyzer.analysis.result import EVIDENCE_LADDER, AnalysisResult
+from analyzer.analysis.reverts import detect_reverts
+from analyzer.analysis.synthetic import SyntheticSpec, build_store
+from analyzer.errors import AnalysisError, StoreError
+from analyzer.store import open_store
+
+REQUIRED = ("adoption", "change_failure_rate", "decomposition", "findings", "verdict")
+
+
+def _rates(human: float, ai: float) -> dict[str, float]:
+    return {"human": human, "ai_assisted": ai, "ai_authored": ai, "automation": human}
+
+
+STORIES = {
+    "volume": SyntheticSpec(commits_per_week_after=40),
+    "mix": SyntheticSpec(
+        commits_per_week_after=24, ai_share_after=0.6,
+        rate_before=_rates(0.03, 0.12), rate_after=_rates(0.03, 0.12),
+    ),
+    "rate": SyntheticSpec(
+        commits_per_week_after=22, rate_before=_rates(0.03, 0.03), rate_after=_rates(0.08, 0.08)
+    ),
+    "none": SyntheticSpec(
+        commits_per_week_after=24, unlinked_per_week_before=1.0, unlinked_per_week_after=4.0
+    ),
+}
+
+
+def _strict_json(result: AnalysisResult) -> dict[str, object]:
+    text = result.to_json()  # allow_nan=False: a NaN anywhere would raise here
+    document = json.loads(text)
+    assert "NaN" not in text and "Infinity" not in text
+    for key in REQUIRED:
+        assert key in document
+    return document  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("story", sorted(STORIES))
+def test_verdict_names_the_effect_the_data_was_built_with(tmp_path: Path, story: str) -> None:
+    result = analyze(build_store(tmp_path / "s.duckdb", STORIES[story]))
+    assert result.verdict.primary_driver == story
+    d = result.decomposition
+    parts = sum(e.value or 0 for e in (d.volume_effect, d.mix_effect, d.rate_effect))
+    assert parts == pytest.approx(d.code_caused_change.value)
+    document = _strict_json(result)
+    assert document["verdict"]["primary_driver"] == story  # type: ignore[index]
+
+
+def test_mix_verdict_states_the_ai_classes_higher_failure_rate(tmp_path: Path) -> None:
+    result = analyze(build_store(tmp_path / "s.duckdb", STORIES["mix"]))
+    assert "AI-assisted" in result.verdict.statement
+    assert result.verdict.evidence_level == "controlled_attribution"
+    keys = {f.key: f for f in result.findings}
+    ai = keys["failure_rate_ai_assisted"]
+    assert ai.evidence_level == "controlled_attribution"
+    assert ai.ci_low is not None and ai.ci_low > 1
+    assert "of similar size in similar places" in ai.statement
+
+
+def test_when_incidents_have_no_code_cause_nothing_links_ai_to_them(tmp_path: Path) -> None:
+    result = analyze(build_store(tmp_path / "s.duckdb", STORIES["none"]))
+    assert result.verdict.primary_driver == "none"
+    assert result.verdict.evidence_level == "co_occurrence"
+    for finding in result.findings:
+        if finding.key.startswith(("failure_rate", "precedence", "dose_response")):
+            assert finding.evidence_level == "co_occurrence", finding.statement
+
+
+def test_every_finding_says_its_evidence_level_in_words(tmp_path: Path) -> None:
+    result = analyze(build_store(tmp_path / "s.duckdb", STORIES["mix"]))
+    assert result.findings
+    for finding in result.findings:
+        assert finding.evidence_level in EVIDENCE_LADDER
+        assert finding.statement.rstrip(".").endswith(
+            {"co_occurrence": "co-occurrence in time only",
+             "temporal_precedence": "temporal precedence",
+             "dose_response": "dose-response",
+             "direct_attribution": "direct attribution of incidents to commits",
+             "controlled_attribution": "controlled for change size and location"}[
+                finding.evidence_level]
+        )
+    tests = result.time_series.tests
+    assert tests and all(t.p_holm is not None and t.p_holm >= (t.p_value or 0) for t in tests)
+
+
+def test_same_store_same_seed_gives_the_same_document(tmp_path: Path) -> None:
+    store = build_store(tmp_path / "s.duckdb", STORIES["volume"])
+    assert analyze(store).to_json() == analyze(store).to_json()
+
+
+def test_date_range_and_repository_narrow_the_analysis(tmp_path: Path) -> None:
+    store = build_store(tmp_path / "s.duckdb", STORIES["volume"])
+    whole = analyze(store)
+    part = analyze(store, date_from="2023-03-01", date_to="2023-05-31", repo="synthetic")
+    assert part.scope.date_from is not None and str(part.scope.date_from) == "2023-03-01"
+    assert 0 < part.coverage.changes < whole.coverage.changes
+    first = part.series.weekly["period"].min()
+    assert str(first.date()) == "2023-02-27"  # the Monday of the week holding March 1st
+    with pytest.raises(AnalysisError, match="unknown repository 'nope'"):
+        analyze(store, repo="nope")
+    with pytest.raises(AnalysisError, match="after --to"):
+        analyze(store, date_from="2024-02-01", date_to="2024-01-01")
+
+
+def test_explicit_quarters_replace_the_adoption_halves(tmp_path: Path) -> None:
+    store = build_store(tmp_path / "s.duckdb", STORIES["volume"])
+    result = analyze(store, period_a=("2023-01-02", "2023-04-03"),
+                     period_b=("2024-01-01", "2024-04-01"))
+    d = result.decomposition
+    assert d.period_a is not None and str(d.period_a.start) == "2023-01-02"
+    assert (d.volume_effect.value or 0) > 0
+
+
+def test_reverts_detected_in_the_store_feed_the_revert_rate(tmp_path: Path) -> None:
+    store = build_store(tmp_path / "s.duckdb", SyntheticSpec(revert_share=0.05))
+    assert analyze(store).reverts.reverted_commits == 0
+    marked = detect_reverts(store)
+    assert marked > 0
+    assert analyze(store).reverts.reverted_commits == marked
+
+
+def test_empty_store_says_so_and_still_returns_valid_json(tmp_path: Path) -> None:
+    result = analyze(open_store(tmp_path / "empty.duckdb"))
+    document = _strict_json(result)
+    assert result.verdict.primary_driver == "inconclusive"
+    assert any("No commits in range" in c for c in result.caveats)
+    assert document["change_failure_rate"] == {}
+    assert result.findings == ()
+
+
+def test_a_week_of_history_is_too_short_for_trends_and_says_so(tmp_path: Path) -> None:
+    spec = SyntheticSpec(weeks=1, adoption_week=0, commits_per_week_before=30,
+                         commits_per_week_after=30, ai_share_after=0.5)
+    result = analyze(build_store(tmp_path / "s.duckdb", spec))
+    _strict_json(result)
+    assert result.coverage.weeks <= 2
+    assert any("week(s) of history" in c for c in result.caveats)
+    assert result.time_series.tests == () and result.time_series.skipped
+    assert result.verdict.primary_driver == "inconclusive"
+
+
+def test_no_incidents_still_gives_change_and_revert_figures(tmp_path: Path) -> None:
+    spec = SyntheticSpec(rate_before=_rates(0, 0), rate_after=_rates(0, 0),
+                         unlinked_per_week_before=0, unlinked_per_week_after=0)
+    store = build_store(tmp_path / "s.duckdb", spec)
+    detect_reverts(store)
+    result = analyze(store)
+    _strict_json(result)
+    assert any("No incidents in range" in c for c in result.caveats)
+    assert result.verdict.primary_driver == "inconclusive"
+    assert result.change_failure_rate["human"].rate == 0.0
+    assert result.reverts.by_class["human"].n > 0
+    assert result.count_model.family is None
+
+
+def test_no_ai_commits_says_there_is_no_ai_class(tmp_path: Path) -> None:
+    spec = SyntheticSpec(ai_share_after=0.0)
+    result = analyze(build_store(tmp_path / "s.duckdb", spec))
+    _strict_json(result)
+    assert result.adoption.date is None and result.adoption.method == "none"
+    assert any("No AI-attributed commits" in c for c in result.caveats)
+    assert not any(f.key.startswith("failure_rate_ai") for f in result.findings)
+
+
+def test_a_missing_store_file_is_an_error_naming_what_to_run(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="jevons mine"):
+        analyze(tmp_path / "nowhere.duckdb")
