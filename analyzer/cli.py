@@ -61,10 +61,14 @@ def _not_built(part: str) -> None:
 @app.command()
 def mine(
     repos: Annotated[
-        list[str] | None, typer.Argument(help="Repository paths or clone URLs.")
+        list[str] | None,
+        typer.Argument(help="Repository paths (work trees or bare repositories)."),
     ] = None,
     db: DbOption = None,
-    history: Annotated[str, typer.Option(help="first-parent (default) or full.")] = "first-parent",
+    history: Annotated[
+        str | None,
+        typer.Option(help="first-parent (default) or full.", show_default=False),
+    ] = None,
     workers: Annotated[
         int | None, typer.Option(help="Metric worker processes (default: all cores).")
     ] = None,
@@ -77,7 +81,23 @@ def mine(
     config: ConfigOption = None,
 ) -> None:
     """Mine repositories' history into the store: commits, file changes, blob metrics."""
-    _not_built("mining")
+    from analyzer.config import load_config
+    from analyzer.mining import ConsoleObserver, mine_repositories
+
+    settings = load_config(file=config)
+    with ConsoleObserver(err_console, show_progress=err_console.is_terminal) as observer:
+        summaries = mine_repositories(
+            repos,
+            db=_db(db),
+            history=history,
+            workers=workers,
+            scheduler=scheduler,
+            repos_file=repos_file,
+            config=settings,
+            observer=observer,
+        )
+    for summary in summaries:
+        typer.echo(summary.line())
 
 
 @app.command()
@@ -86,7 +106,10 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Write every table of the store as Parquet."""
-    _not_built("export")
+    from analyzer.store.export import export_parquet
+
+    for table in export_parquet(parquet, db=_db(db)):
+        typer.echo(f"{table.table}: {table.rows:,} rows -> {table.path}")
 
 
 @app.command()

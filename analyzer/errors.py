@@ -38,6 +38,10 @@ class GitCommandError(RepositoryError):
     """A git command failed."""
 
 
+class MiningError(JevonsError):
+    """A mining run cannot go on (a metric worker died, the repository changed under it)."""
+
+
 class StoreError(JevonsError):
     """The store cannot be opened, read or written."""
 

@@ -156,7 +156,7 @@ def build_polyglot_history(repo: RepoBuilder) -> None:
     repo.commit("Drop the web client", {"web/app.js": None})
     repo.commit(
         "Generated and lock files",
-        {"web/bundle.min.js": JS_V2, "package-lock.json": "{}\n", "gen/vendor/x.go": GO_V2},
+        {"web/bundle.min.js": JS_V2 + "// bundled\n", "package-lock.json": "{}\n", "gen/vendor/x.go": GO_V2},
     )
 
 
