@@ -103,7 +103,7 @@ JIRA = SourceFormat(
     fields=FIELDS,
     signatures=(
         Signature.of("Jira search JSON", "key fields"),
-        Signature.of("Jira CSV export", "Issue key", "Summary Created"),
+        Signature.of("Jira CSV export", "issue_key", "summary created"),
     ),
     derive=_derive,
     customise=_customise,

@@ -55,7 +55,8 @@ class Signature:
 
     @classmethod
     def of(cls, label: str, all_of: str, any_of: str = "") -> Signature:
-        """A signature from space-separated key lists, in any spelling."""
+        """A signature from space-separated key lists, in any spelling (write a title with
+        spaces, such as Jira's ``Issue key``, as ``issue_key``)."""
         return cls(
             label,
             frozenset(loose_key(k) for k in all_of.split()),
