@@ -195,7 +195,7 @@ def waterfall_chart(steps: pd.DataFrame) -> alt.LayerChart:
         color="#222", strokeWidth=1.5).encode(x=x, y="ci_low:Q", y2="ci_high:Q",
                                                 tooltip=tooltip)
     labels = alt.Chart(steps).mark_text(dy=-8, color="#222").encode(
-        x=x, y=alt.Y("top:Q"), text=alt.Text("change:Q", format="+,.1f"))
+        x=x, y=alt.Y("top:Q"), text="text:N")
     return alt.layer(bars, whiskers, labels, height=HEIGHT + 40)
 
 

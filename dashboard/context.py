@@ -13,6 +13,7 @@ from typing import Literal
 
 import streamlit as st
 
+from analyzer.analysis import AnalysisResult
 from dashboard import data
 from dashboard.filters import Filters
 from dashboard.store_state import StoreState
@@ -104,3 +105,17 @@ def missing_parts(context: PageContext) -> None:
     for step in context.state.next_steps():
         st.info(escape_markdown(step.missing) + ": run", icon=":material/info:")
         st.code(step.command, language="bash")
+
+
+def analysed_page(title: str, need: Need = "commits", *, lists_note: bool = False
+                  ) -> tuple[PageContext, AnalysisResult] | None:
+    """A page's common start: its title, the store check, the scope caption and the
+    analysis; ``None`` (after saying what to run) when the store lacks what it needs."""
+    st.title(title)
+    ctx = current()
+    if not require(ctx, need):
+        return None
+    show_scope(ctx, lists_only_note=lists_note)
+    if need != "commits" and not ctx.state.has_links:
+        missing_parts(ctx)
+    return ctx, data.analysis(ctx.settings.db, ctx.filters, ctx.settings.config)

@@ -54,7 +54,7 @@ def waterfall_steps(decomposition: Decomposition) -> pd.DataFrame:
         ("No code cause", decomposition.unlinked_incidents.change),
     ]
     if decomposition.period_a is None or any(e.value is None for _, e in effects):
-        return pd.DataFrame(columns=["label", "start", "end", "top", "change", "kind",
+        return pd.DataFrame(columns=["label", "start", "end", "top", "change", "text", "kind",
                                      "ci_low", "ci_high", "effect_low", "effect_high"])
     label_a = f"Period A ({decomposition.period_a.label})"
     label_b = f"Period B ({decomposition.period_b.label})" if decomposition.period_b else "B"
@@ -65,7 +65,8 @@ def waterfall_steps(decomposition: Decomposition) -> pd.DataFrame:
         end = level + effect.value
         rows.append({
             "label": label, "start": level, "end": end, "top": max(level, end),
-            "change": effect.value, "kind": "Increase" if effect.value >= 0 else "Decrease",
+            "change": effect.value, "text": f"{effect.value:+,.1f}",
+            "kind": "Increase" if effect.value >= 0 else "Decrease",
             "ci_low": None if effect.ci_low is None else level + effect.ci_low,
             "ci_high": None if effect.ci_high is None else level + effect.ci_high,
             "effect_low": effect.ci_low, "effect_high": effect.ci_high,
@@ -77,8 +78,8 @@ def waterfall_steps(decomposition: Decomposition) -> pd.DataFrame:
 
 def _total(label: str, incidents: int) -> dict[str, object]:
     return {"label": label, "start": 0.0, "end": float(incidents), "top": float(incidents),
-            "change": float(incidents), "kind": "Total", "ci_low": None, "ci_high": None,
-            "effect_low": None, "effect_high": None}
+            "change": float(incidents), "text": f"{incidents:,}", "kind": "Total",
+            "ci_low": None, "ci_high": None, "effect_low": None, "effect_high": None}
 
 
 def decomposition_classes(decomposition: Decomposition) -> pd.DataFrame:

@@ -51,7 +51,7 @@ def number(value: float | None, digits: int = 1) -> str:
     if not _known(value):
         return "–"
     assert value is not None
-    if float(value).is_integer() and abs(value) >= 100:
+    if float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.{digits}f}"
 
@@ -83,3 +83,10 @@ def p_value(value: float | None) -> str:
 
 def _known(value: float | None) -> bool:
     return value is not None and isinstance(value, int | float) and math.isfinite(value)
+
+
+def one_line(text: object, limit: int = 90) -> str:
+    """Plain text on one line, control characters dropped, cut at ``limit`` characters (for
+    option labels and other places that render text literally)."""
+    plain = _CONTROL.sub("", _LINE_BREAKS.sub(" ", "" if text is None else str(text))).strip()
+    return plain if len(plain) <= limit else plain[: limit - 1] + "…"

@@ -1,0 +1,65 @@
+"""Hotspots: files ranked by change frequency × complexity, with their AI share, the
+incidents their changes induced, and each file's complexity trend."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, context, data, tables
+from dashboard.wording import escape_markdown, one_line
+
+TOP = 20
+
+
+def ranking(rows: pd.DataFrame) -> None:
+    """The chart of the top files and the full table."""
+    st.altair_chart(charts.hotspot_chart(rows, top=TOP), key="hotspots_chart")
+    st.dataframe(
+        rows.drop(columns=["repo_id", "path"]).rename(columns={
+            "rank": "Rank", "file": "File", "changes": "Changes",
+            "lines_changed": "Lines changed", "ccn_total": "CCN now", "nloc": "NLOC now",
+            "score": "Score", "ai_share": "AI share", "authors": "Authors",
+            "incidents": "Incidents induced", "fix_incidents": "Incidents fixed"}),
+        hide_index=True, key="hotspots_table",
+        column_config={"AI share": st.column_config.NumberColumn(format="percent"),
+                       "Score": st.column_config.NumberColumn(format="%.0f")})
+
+
+def file_trend(ctx: context.PageContext, rows: pd.DataFrame) -> None:
+    """The chosen file's complexity after each change, coloured by authorship."""
+    keys = [f"{r.repo_id}\x00{r.path}" for r in rows.itertuples()]
+    labels = dict(zip(keys, (one_line(f, 120) for f in rows["file"]), strict=True))
+    chosen = st.selectbox("File", keys, format_func=labels.get, key="hotspot_pick")
+    if chosen is None:
+        return
+    repo_id, path = chosen.split("\x00", 1)
+    history = data.file_history(ctx.settings.db, repo_id, path, ctx.filters)
+    if history["ccn_total"].notna().sum() == 0:
+        st.info("No complexity was measured for this file (an unsupported language, or "
+                "every version failed to parse; see `blob_metrics.error`).")
+        return
+    st.altair_chart(charts.file_trend_chart(history), key="hotspot_trend_chart")
+    st.caption(escape_markdown(
+        f"{len(history)} changes to {path} in {repo_id}, up to the end of the range."))
+
+
+def main() -> None:
+    page = context.analysed_page("Hotspots")
+    if page is None:
+        return
+    ctx, result = page
+    if ctx.filters.service:
+        st.caption("The service filter does not apply to hotspots (files are not "
+                   "assigned to services in the store).")
+    rows = tables.hotspot_rows(result, ctx.filters.path_prefix)
+    if rows.empty:
+        st.info("No hotspot in this scope" + (" under this path prefix." if
+                ctx.filters.path_prefix else ": no measured file was changed."))
+        return
+    ranking(rows)
+    st.subheader("Complexity trend")
+    file_trend(ctx, rows)
+
+
+main()
