@@ -315,7 +315,9 @@ def dashboard(
     ] = "127.0.0.1",
 ) -> None:
     """Open the Streamlit dashboard on the store (read-only)."""
-    _not_built("the dashboard")
+    from analyzer.dashboard_launch import launch_dashboard
+
+    launch_dashboard(_db(db), port=port, host=host)
 
 
 @app.command()
