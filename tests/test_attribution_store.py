@@ -1,31 +1,31 @@
 """`jevons attribute` re-labels a real store after a rule change; `jevons attribution explain`
 says why; line-level attribution sums lines per class and survival at HEAD from git blame.
 
-The store is a real DuckDB file holding a real repository's commits, written the way the
-miner writes them (commit rows labelled at mine time, numstat file changes).
+The store is a real DuckDB file: a real repository mined by the miner (which labels commits
+at mine time with the built-in rules), churn computed by linking's blame at HEAD.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from analyzer.attribution import (
     CommitLookupError,
-    classify_commit,
     explain_commit,
     line_attribution,
     load_rules,
     relabel_commits,
 )
-from analyzer.attribution.rules import RuleSet
+from analyzer.config import Config
+from analyzer.linking.churn import compute_churn
+from analyzer.mining import mine_repositories
 from analyzer.store import open_store
 from tests.repo_builder import RepoBuilder
-from tests.test_attribution_rules import GH, read_commits
+from tests.test_attribution_rules import GH
 
 ROBOT = ("ACME Robot", "robot@agents.example.com")
 DEPENDABOT = ("dependabot[bot]", f"49699333+dependabot[bot]@{GH}")
@@ -44,90 +44,10 @@ strength = "strong"
 """
 
 
-def numstat(repo: Path) -> dict[str, list[tuple[str, int, int]]]:
-    """Per commit, ``(path, added, deleted)`` as ``git log --numstat`` prints them."""
-    out = subprocess.run(
-        ["git", "log", "--all", "--numstat", "--format=@%H"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    changes: dict[str, list[tuple[str, int, int]]] = {}
-    sha = ""
-    for line in out.splitlines():
-        if line.startswith("@"):
-            sha = line[1:]
-            changes[sha] = []
-        elif line.strip():
-            added, deleted, path = line.split("\t")
-            changes[sha].append((path, int(added), int(deleted)))
-    return changes
-
-
-def store_repository(db: Path, repo: Path, repo_id: str, rules: RuleSet) -> None:
-    """Write ``repo``'s commits and file changes into the store at ``db``, labelled by
-    ``rules`` as at mine time."""
-    store = open_store(db)
-    commits, changes = read_commits(repo), numstat(repo)
-    with store.transaction() as conn:
-        conn.execute(
-            "INSERT INTO repos (repo_id, name, path) VALUES (?, ?, ?)",
-            [repo_id, repo_id, str(repo)],
-        )
-        for sha, commit in commits.items():
-            label = classify_commit(commit, rules)
-            rows = changes[sha]
-            conn.execute(
-                """INSERT INTO commits (repo_id, sha, parents, is_merge, author_name,
-                author_email, authored_at, committer_name, committer_email, committed_at,
-                message, lines_added, lines_deleted, files_changed, authorship, ai_tool,
-                attribution_evidence, attribution_strength, weak_evidence)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [
-                    repo_id, sha, list(commit.parents), commit.is_merge, commit.author_name,
-                    commit.author_email, commit.authored_at, commit.committer_name,
-                    commit.committer_email, commit.committed_at, commit.message,
-                    sum(r[1] for r in rows), sum(r[2] for r in rows), len(rows),
-                    label.authorship, label.ai_tool, label.evidence, label.strength,
-                    label.weak_evidence,
-                ],
-            )  # fmt: skip
-            for path, added, deleted in rows:
-                conn.execute(
-                    "INSERT INTO file_changes (repo_id, sha, path, lines_added, lines_deleted, "
-                    "excluded) VALUES (?, ?, ?, ?, ?, ?)",
-                    [repo_id, sha, path, added, deleted, path.endswith(".lock")],
-                )
-
-
-def store_blame_at_head(db: Path, repo: Path, repo_id: str) -> None:
-    """Fill ``commit_churn`` as linking does: lines added per commit, and how many of them
-    ``git blame`` still attributes to it at HEAD."""
-    files = subprocess.run(
-        ["git", "ls-files"], cwd=repo, capture_output=True, text=True, check=True
-    ).stdout.split()
-    surviving: Counter[str] = Counter()
-    for path in files:
-        blame = subprocess.run(
-            ["git", "blame", "--porcelain", "HEAD", "--", path],
-            cwd=repo,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for line in blame.splitlines():
-            parts = line.split()
-            if len(parts) >= 3 and len(parts[0]) == 40 and not line.startswith("\t"):
-                surviving[parts[0]] += int(parts[3]) if len(parts) == 4 else 0
-    store = open_store(db)
-    with store.transaction() as conn:
-        for sha, rows in numstat(repo).items():
-            conn.execute(
-                "INSERT INTO commit_churn (repo_id, sha, lines_added, surviving_at_head) "
-                "VALUES (?, ?, ?, ?)",
-                [repo_id, sha, sum(r[1] for r in rows), surviving[sha]],
-            )
+def mine(db: Path, repo: Path, config: Config | None = None) -> str:
+    """Mine ``repo`` into the store at ``db`` (labels given at mine time); its repo id."""
+    (summary,) = mine_repositories([repo], db=db, workers=1, config=config or Config())
+    return summary.repo_id
 
 
 def run_jevons(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -178,7 +98,7 @@ def test_attribute_relabels_the_store_after_a_rule_change(
     tmp_path: Path, repo: RepoBuilder, history: dict[str, str]
 ) -> None:
     db = tmp_path / "jevons.duckdb"
-    store_repository(db, repo.path, "shop", load_rules())
+    mine(db, repo.path)
     before = labels(db)
     assert before[history["robot"]] == ("human", None)
     assert before[history["footer"]] == ("ai_assisted", "claude-code")
@@ -206,7 +126,7 @@ def test_relabelling_twice_changes_nothing_the_second_time(
     tmp_path: Path, repo: RepoBuilder, history: dict[str, str]
 ) -> None:
     db = tmp_path / "jevons.duckdb"
-    store_repository(db, repo.path, "shop", load_rules())
+    mine(db, repo.path)
     (tmp_path / "jevons.toml").write_text(IN_HOUSE)
     rules = load_rules()
     first = relabel_commits(db, rules=rules)
@@ -227,10 +147,10 @@ def test_explain_takes_a_unique_prefix_and_shows_the_evidence(
     tmp_path: Path, repo: RepoBuilder, history: dict[str, str]
 ) -> None:
     db = tmp_path / "jevons.duckdb"
-    store_repository(db, repo.path, "shop", load_rules())
+    repo_id = mine(db, repo.path)
     result = run_jevons("attribution", "explain", history["bot"][:8], "--db", str(db), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert f"commit {history['bot']} in shop" in result.stdout
+    assert f"commit {history['bot']} in {repo_id}" in result.stdout
     assert "stored label:  automation (dependabot), strong evidence" in result.stdout
     assert (
         f"author e-mail {DEPENDABOT[1]} matches rule dependabot-author (Dependabot)"
@@ -242,7 +162,7 @@ def test_explain_says_when_the_stored_label_is_stale(
     tmp_path: Path, repo: RepoBuilder, history: dict[str, str]
 ) -> None:
     db = tmp_path / "jevons.duckdb"
-    store_repository(db, repo.path, "shop", load_rules())
+    mine(db, repo.path)
     (tmp_path / "jevons.toml").write_text(IN_HOUSE)
     result = run_jevons("attribution", "explain", history["robot"], "--db", str(db), cwd=tmp_path)
     assert "stored label:  human" in result.stdout
@@ -254,12 +174,14 @@ def test_explain_refuses_unknown_ambiguous_and_malformed_shas(
     tmp_path: Path, repo: RepoBuilder, history: dict[str, str]
 ) -> None:
     db = tmp_path / "jevons.duckdb"
-    store_repository(db, repo.path, "shop", load_rules())
-    store_repository(db, repo.path, "shop-fork", load_rules())  # the same commits twice
+    fork = tmp_path / "shop-fork"
+    subprocess.run(["git", "clone", "-q", str(repo.path), str(fork)], check=True)
+    first, second = mine(db, repo.path), mine(db, fork)  # the same commits twice
     sha = history["human"]
-    with pytest.raises(CommitLookupError, match=r"ambiguous: .*\(shop\), .*\(shop-fork\)"):
+    pattern = rf"ambiguous: .*\({first}\), .*\({second}\)"
+    with pytest.raises(CommitLookupError, match=pattern):
         explain_commit(sha[:10], db)
-    assert explain_commit(sha[:10], db, repo="shop-fork").repo_id == "shop-fork"
+    assert explain_commit(sha[:10], db, repo=second).repo_id == second
     unknown = "0000000" if not sha.startswith("0000000") else "fffffff"
     with pytest.raises(CommitLookupError, match=f"no stored commit has a SHA starting {unknown}"):
         explain_commit(unknown, db)
@@ -273,7 +195,7 @@ def test_lines_per_class_without_blame_say_survival_is_unknown(
     tmp_path: Path, repo: RepoBuilder, history: dict[str, str]
 ) -> None:
     db = tmp_path / "jevons.duckdb"
-    store_repository(db, repo.path, "shop", load_rules())
+    mine(db, repo.path)
     lines = line_attribution(db)
     assistant = lines.get("ai_assisted")
     bot = lines.get("automation")
@@ -289,9 +211,9 @@ def test_lines_per_class_with_blame_give_the_share_surviving_at_head(
     tmp_path: Path, repo: RepoBuilder, history: dict[str, str]
 ) -> None:
     db = tmp_path / "jevons.duckdb"
-    store_repository(db, repo.path, "shop", load_rules())
-    store_blame_at_head(db, repo.path, "shop")
-    lines = line_attribution(db, repo="shop")
+    repo_id = mine(db, repo.path)
+    compute_churn(db)
+    lines = line_attribution(db, repo=repo_id)
     assistant, human = lines.get("ai_assisted"), lines.get("human")
     assert assistant is not None and human is not None
     # Claude's 4 total lines lost 2 to the rewrite; the footer commit's 2 lines all survive
