@@ -2,7 +2,8 @@
 
 The file is run through lizard's default token chain (preprocessing, comments, lines,
 tokens, conditions), exactly as ``lizard`` does on a checkout, with one extra step at the
-end that checks the blob's deadline every few hundred tokens. Unlike lizard's own file
+end that checks the blob's deadline every few hundred tokens when no alarm signal is there
+to interrupt the work (off the main thread). Unlike lizard's own file
 analyzer, a failure (a ``RecursionError`` on deeply nested code, an ``IndexError`` from a
 reader) is raised rather than printed and swallowed, so it can be recorded.
 """
@@ -58,7 +59,9 @@ def measure_with_lizard(
     tokens: Iterable[str] = reader.generate_tokens(text)
     for processor in lizard.get_extensions([]):
         tokens = processor(tokens, reader)
-    for _ in reader(_checked(tokens, deadline), reader):
+    if deadline.needs_polling:
+        tokens = _checked(tokens, deadline)
+    for _ in reader(tokens, reader):
         pass
     info = context.fileinfo
     return LizardMeasurement(

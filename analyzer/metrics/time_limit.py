@@ -32,10 +32,12 @@ class Deadline:
 
     at: float
     seconds: float
+    #: whether loops must call :meth:`check` (no alarm is armed to interrupt them)
+    needs_polling: bool = True
 
     @classmethod
-    def after(cls, seconds: float) -> Deadline:
-        return cls(time.monotonic() + seconds, seconds)
+    def after(cls, seconds: float, *, needs_polling: bool = True) -> Deadline:
+        return cls(time.monotonic() + seconds, seconds, needs_polling)
 
     def check(self) -> None:
         """Raise :class:`TimeLimitExceeded` if the deadline has passed."""
@@ -60,12 +62,12 @@ def time_limit(seconds: float) -> Iterator[Deadline]:
     The body receives the :class:`Deadline` to check in loops the alarm cannot reach.
     """
     if seconds <= 0:
-        yield Deadline(math.inf, 0.0)
+        yield Deadline(math.inf, 0.0, needs_polling=False)
         return
-    deadline = Deadline.after(seconds)
     if not alarm_available():
-        yield deadline
+        yield Deadline.after(seconds)
         return
+    deadline = Deadline.after(seconds, needs_polling=False)
     with _alarm(deadline):
         yield deadline
 
