@@ -9,8 +9,14 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Mapping
+from pathlib import Path
 
-from analyzer.models import AUTHORSHIP_CLASSES
+from analyzer.attribution.classify import classify_commit
+from analyzer.attribution.rules import RuleSet
+from analyzer.config import HistoryMode
+from analyzer.git.log import read_commits
+from analyzer.git.repository import list_commits, open_repository
+from analyzer.models import AUTHORSHIP_CLASSES, Attribution
 
 AI_CLASSES = frozenset({"ai_authored", "ai_assisted"})
 
@@ -55,6 +61,16 @@ class AccuracyReport:
 
     def score(self, authorship: str) -> ClassScore:
         return next(s for s in self.scores if s.authorship == authorship)
+
+
+def label_repository(
+    repo: Path | str, rules: RuleSet, history: HistoryMode = "full"
+) -> dict[str, Attribution]:
+    """Label every commit of the repository at ``repo`` (read by the miner's ``git log``
+    reader, without metrics or store): ``sha -> Attribution``."""
+    opened = open_repository(repo)
+    shas = list_commits(opened, history)
+    return {c.sha: classify_commit(c, rules) for c in read_commits(opened.path, shas, history)}
 
 
 def score_attribution(
