@@ -1,0 +1,242 @@
+"""Commit messages as people, agents and bots write them.
+
+Subjects follow the change's kind and what it touched; people who use conventional
+commits write ``feat(checkout): ...``; AI-assisted commits tend to have longer bodies;
+fixes quote incident ids in the form each incident tool uses (``PD #3142``, ``INC-57``,
+``OPS-12``). The awkward cases attribution must not fall for are written here too.
+"""
+
+from __future__ import annotations
+
+import random
+
+from sample_repos.edits import Edit
+from sample_repos.history import Change, IncidentPlan
+from sample_repos.people import OTHER_CONTRIBUTORS, TEAM, Identity
+from sample_repos.render import words
+
+_FEATURE = (
+    "Add {value} {field} handling to {function}",
+    "Support {value} {field} in {module}",
+    "Handle {field} {value} in {function}",
+    "{Module}: add {field} rule for {value}",
+)
+_BUGFIX = (
+    "Fix {field} check in {function}",
+    "Correct {value} handling in {module}",
+    "Fix off-by-one in {function} {field} threshold",
+    "Tighten {field} guard in {function}",
+)
+_TEST = (
+    "Add tests for {function}",
+    "Cover {function} edge cases",
+    "Test {field} cases of {function}",
+)
+_DOCS = (
+    "Update {service} runbook",
+    "Document {service} alert thresholds",
+    "Describe {service} rollback steps",
+)
+_CONFIG = (
+    "Tune {service} {field}",
+    "Adjust {service} {field} for production",
+    "Bump {service} {field}",
+)
+_CONVENTIONAL = {
+    "feature": "feat",
+    "bugfix": "fix",
+    "refactor": "refactor",
+    "test": "test",
+    "docs": "docs",
+    "config": "chore",
+    "move": "refactor",
+    "delete": "chore",
+    "fix": "fix",
+}
+_PROSE_MENTIONS = (
+    "Fix cursor pagination in {module}",
+    "Rename copilot_enabled flag to assistant_enabled",
+    "Document that Claude and Copilot suggestions still need a human review",
+    "Fix cursor position after {function} re-renders",
+    "Note in the runbook that the Cursor trial ended",
+    "Compare with Copilot's suggestion; keep the simpler rule in {function}",
+    "Remove claude-experiments notes from {service} docs",
+    "Handle the cursor field of paged {module} responses",
+    "Explain why we do not use Claude for {service} migrations",
+)
+_INHERITED_AI = (
+    "Co-authored-by: Cursor Agent <cursoragent@cursor.com>",
+    "Co-Authored-By: Claude <noreply@anthropic.com>",
+    "Co-authored-by: Copilot <198982749+Copilot@users.noreply.github.com>",
+)
+
+
+def reference(incident: IncidentPlan, rng: random.Random) -> tuple[str, str]:
+    """How a commit names the incident: (text for the subject, text for the body)."""
+    if incident.source == "pagerduty":
+        return f"(PD #{incident.number})", rng.choice(
+            (f"Fixes PagerDuty incident #{incident.number}.", f"PagerDuty: #{incident.number}")
+        )
+    ref = incident_reference(incident)
+    return f"({ref})", rng.choice((f"Fixes {ref}.", f"Resolves {ref}."))
+
+
+def incident_reference(incident: IncidentPlan) -> str:
+    """The id people type for an incident: ``PD #3101``, ``INC-7`` (incident.io), ``OPS-7``."""
+    return {
+        "pagerduty": f"PD #{incident.number}",
+        "incidentio": f"INC-{incident.number}",
+        "csv": f"OPS-{incident.number}",
+    }[incident.source]
+
+
+class MessageWriter:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def _fill(self, template: str, change: Change, edit: Edit | None) -> str:
+        module = words(edit.module) if edit and edit.module else change.service
+        values = {
+            "service": change.service,
+            "module": module,
+            "Module": module.capitalize(),
+            "function": (edit.function if edit and edit.function else module),
+            "field": words(edit.field) if edit and edit.field else "limits",
+            "value": edit.value if edit and edit.value else "default",
+        }
+        return template.format(**values)
+
+    def subject(self, change: Change, edit: Edit | None) -> str:
+        """The first line for a human, agent or assisted change of ``change.kind``."""
+        if change.awkward == "mentions-ai-in-prose":
+            return self._fill(self.rng.choice(_PROSE_MENTIONS), change, edit)
+        text = self._plain_subject(change, edit)
+        if change.person.conventional and change.klass == "human" and change.kind in _CONVENTIONAL:
+            text = f"{_CONVENTIONAL[change.kind]}({change.service}): {text[0].lower()}{text[1:]}"
+        return text
+
+    def _plain_subject(self, change: Change, edit: Edit | None) -> str:
+        kind = change.kind
+        if kind == "refactor" and edit is not None and edit.value == "table":
+            return self._fill(
+                "Replace {field} branches in {function} with a lookup table", change, edit
+            )
+        if kind == "refactor" and edit is not None:
+            return self._fill("Extract {field} rules from {function}", change, edit)
+        if kind == "move" and edit is not None and edit.moved:
+            folder = edit.moved[0][1].rsplit("/", 2)[-2]
+            return f"Move {words(edit.module)} into {folder}/"
+        if kind == "delete" and edit is not None:
+            return f"Remove unused {words(edit.module)} module"
+        if kind == "fix" and change.fixes is not None and change.fixes.incident is not None:
+            title = change.fixes.incident.title
+            return f"Fix {title[0].lower()}{title[1:]}"
+        templates = {
+            "feature": _FEATURE,
+            "bugfix": _BUGFIX,
+            "test": _TEST,
+            "docs": _DOCS,
+            "config": _CONFIG,
+            "fix": _BUGFIX,
+        }.get(kind, _FEATURE)
+        return self._fill(self.rng.choice(templates), change, edit)
+
+    def body(self, change: Change, edit: Edit | None) -> list[str]:
+        """Paragraphs after the subject (AI-assisted work tends to explain itself more)."""
+        paragraphs: list[str] = []
+        if (
+            change.klass in ("ai_assisted", "ai_authored")
+            and edit is not None
+            and self.rng.random() < 0.8
+        ):
+            bullets = [f"- Update {edit.function or edit.module or change.service}"]
+            if edit.added:
+                bullets.append(
+                    f"- Add {len(edit.added)} rule(s) for {words(edit.field) or 'limits'}"
+                )
+            if any(f.test is not None for f, _, _ in edit.added[:1]):
+                bullets.append("- Cover the new behaviour with tests")
+            paragraphs += [
+                self._fill("Changes {module} so the {field} rules match the spec.", change, edit),
+                "\n".join(bullets),
+            ]
+        elif change.klass == "human" and self.rng.random() < 0.35:
+            paragraphs.append(
+                self.rng.choice(
+                    (
+                        "Found while looking at last week's dashboards.",
+                        "Small, self-contained; tests pass locally.",
+                        "Follow-up from the review on the previous PR.",
+                        "Keeps behaviour the same for existing customers.",
+                    )
+                )
+            )
+        if change.awkward == "github-issue-reference":
+            paragraphs.append(f"Fixes #{self.rng.randint(12, 240)}")
+        return paragraphs
+
+    def human_trailers(self, change: Change) -> list[str]:
+        """Trailers people add themselves: pair co-authors, sign-offs, inherited ones."""
+        trailers: list[str] = []
+        if change.awkward == "tool-named-human-coauthor":
+            named = [p for p in TEAM if p.key in ("cline", "devin") and p is not change.person]
+            trailers.append(f"Co-authored-by: {self.rng.choice(named).identity}")
+        elif change.klass == "human" and self.rng.random() < 0.05:
+            mate = self.rng.choice([p for p in TEAM if p is not change.person])
+            trailers.append(f"Co-authored-by: {mate.identity}")
+        if change.awkward == "inherited-coauthors":
+            crowd = self.rng.sample(OTHER_CONTRIBUTORS, self.rng.randint(25, 60))
+            lines = [f"Co-authored-by: {who}" for who in crowd]
+            lines.insert(self.rng.randint(0, len(lines)), self.rng.choice(_INHERITED_AI))
+            trailers += lines
+        if change.person.signs_off and change.klass != "ai_authored":
+            trailers.append(f"Signed-off-by: {change.person.identity}")
+        return trailers
+
+    def config_fix_subject(self, incident: IncidentPlan) -> str:
+        return {
+            "traffic_spike": f"Scale {incident.service} out for traffic spikes",
+            "upstream_outage": f"Raise upstream retries for {incident.service}",
+            "certificate_expiry": "Renew edge certificates earlier",
+            "dns": "Lower DNS TTL at the edge",
+            "cloud_provider": f"Add a second zone for {incident.service}",
+            "cache_loss": f"Increase cache failover timeout for {incident.service}",
+        }.get(incident.cause, f"Tune {incident.service} settings")
+
+
+def compose(subject: str, paragraphs: list[str], trailers: list[str], footer: str | None) -> str:
+    """Join the parts the way git and the tools lay them out."""
+    parts = [subject, *paragraphs]
+    if footer:
+        parts.append(footer)
+    if trailers:
+        parts.append("\n".join(trailers))
+    return "\n\n".join(parts)
+
+
+def squash_message(
+    title: str,
+    pr: int,
+    commit_subjects: list[str],
+    paragraphs: list[str],
+    trailers: list[str],
+    footer: str | None,
+) -> str:
+    """GitHub's squash-merge message: title (#PR), the squashed subjects, then trailers."""
+    bullets = [f"* {s}" for s in commit_subjects] if len(commit_subjects) > 1 else []
+    return compose(f"{title} (#{pr})", [*bullets, *paragraphs], trailers, footer)
+
+
+def merge_message(pr: int, branch: str, title: str) -> str:
+    return f"Merge pull request #{pr} from acme-example/{branch}\n\n{title}"
+
+
+def revert_message(subject: str, sha: str, reason: str) -> str:
+    return f'Revert "{subject}"\n\nThis reverts commit {sha}.\n\n{reason}'
+
+
+def identity_variant(change: Change, rng: random.Random) -> Identity:
+    person = change.person
+    if person.variants and rng.random() < person.variant_share:
+        return rng.choice(person.variants)
+    return person.identity
