@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -139,9 +140,7 @@ def build_polyglot_history(repo: RepoBuilder) -> None:
     repo.merge("feature")
     repo.git("mv", "src/app.py", "src/core.py")
     repo.commit("Rename app to core, with a curve", {"src/core.py": PY_V3})
-    repo.commit(
-        "An odd file name and a new logo", {WEIRD_PATH: WEIRD, "logo.png": BINARY[::-1]}
-    )
+    repo.commit("An odd file name and a new logo", {WEIRD_PATH: WEIRD, "logo.png": BINARY[::-1]})
     repo.git("mv", "vendor/dep.py", "src/dep.py")
     repo.commit("Adopt the vendored code", {"README.md": None})
     repo.git("update-index", "--chmod=+x", "src/core.py")
@@ -156,7 +155,11 @@ def build_polyglot_history(repo: RepoBuilder) -> None:
     repo.commit("Drop the web client", {"web/app.js": None})
     repo.commit(
         "Generated and lock files",
-        {"web/bundle.min.js": JS_V2 + "// bundled\n", "package-lock.json": "{}\n", "gen/vendor/x.go": GO_V2},
+        {
+            "web/bundle.min.js": JS_V2 + "// bundled\n",
+            "package-lock.json": "{}\n",
+            "gen/vendor/x.go": GO_V2,
+        },
     )
 
 
@@ -170,6 +173,23 @@ def build_long_history(repo: RepoBuilder, commits: int) -> None:
         )
         files: dict[str, str | bytes | None] = {name: body, f"c/unit{n % 3}.c": C_V1 + f"// {n}\n"}
         repo.commit(f"Change {n}", files)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_jevons(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the command line in ``cwd`` (no configuration file unless the test wrote one)."""
+    env = {k: v for k, v in os.environ.items() if k != "JEVONS_DB"}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "analyzer.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def git_bytes(repo_dir: Path, *args: str) -> bytes:

@@ -84,9 +84,13 @@ def test_renames_binary_files_modes_and_links_are_recorded(repo: RepoBuilder) ->
         ("src/core.py", "src/app.py", "R")
     ]
     assert rename[0].old_blob and rename[0].new_blob and rename[0].old_blob != rename[0].new_blob
-    logo = next(c for c in by_message["An odd file name and a new logo"].changes if "logo" in c.path)
+    logo = next(
+        c for c in by_message["An odd file name and a new logo"].changes if "logo" in c.path
+    )
     assert (logo.is_binary, logo.lines_added, logo.lines_deleted) == (True, 0, 0)
-    link, chmod = sorted(by_message["Executable core and a link to it"].changes, key=lambda c: c.path)
+    link, chmod = sorted(
+        by_message["Executable core and a link to it"].changes, key=lambda c: c.path
+    )
     assert (link.path, link.change_type, link.new_mode) == ("link.py", "A", stat.S_IFLNK | 0o000)
     assert (chmod.path, chmod.old_mode, chmod.new_mode) == ("src/core.py", 0o100644, 0o100755)
     assert chmod.old_blob == chmod.new_blob

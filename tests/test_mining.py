@@ -9,7 +9,7 @@ from pathlib import Path
 import lizard
 import pytest
 
-from analyzer.config import Config, MiningConfig
+from analyzer.config import Config
 from analyzer.metrics import is_excluded
 from analyzer.mining import mine_repositories
 from analyzer.store import open_store
@@ -136,7 +136,9 @@ def test_file_changes_record_language_and_exclusion_of_every_path(
     assert changes["docs/we\nird\\xff.py"] == ("python", False)
 
 
-def test_binary_files_count_zero_lines_and_are_flagged(polyglot: RepoBuilder, tmp_path: Path) -> None:
+def test_binary_files_count_zero_lines_and_are_flagged(
+    polyglot: RepoBuilder, tmp_path: Path
+) -> None:
     db = tmp_path / "s.duckdb"
     _mine(polyglot, db)
     rows = open_store(db).query(
@@ -146,7 +148,9 @@ def test_binary_files_count_zero_lines_and_are_flagged(polyglot: RepoBuilder, tm
     assert open_store(db).query("SELECT sum(binary_files) FROM commits") == [(2,)]
 
 
-def test_excluded_and_linked_files_are_never_measured(polyglot: RepoBuilder, tmp_path: Path) -> None:
+def test_excluded_and_linked_files_are_never_measured(
+    polyglot: RepoBuilder, tmp_path: Path
+) -> None:
     db = tmp_path / "s.duckdb"
     _mine(polyglot, db)
     store = open_store(db)
@@ -160,7 +164,9 @@ def test_excluded_and_linked_files_are_never_measured(polyglot: RepoBuilder, tmp
     assert excluded_blobs and not excluded_blobs & measured
 
 
-def test_second_run_with_nothing_new_measures_nothing(polyglot: RepoBuilder, tmp_path: Path) -> None:
+def test_second_run_with_nothing_new_measures_nothing(
+    polyglot: RepoBuilder, tmp_path: Path
+) -> None:
     db = tmp_path / "s.duckdb"
     [first] = _mine(polyglot, db)
     [second] = _mine(polyglot, db)
@@ -197,7 +203,9 @@ def test_blobs_shared_by_two_repositories_are_measured_once(
     assert ids == ["clone", "repo"]
 
 
-def test_same_name_at_another_path_gets_its_own_stable_id(repo: RepoBuilder, tmp_path: Path) -> None:
+def test_same_name_at_another_path_gets_its_own_stable_id(
+    repo: RepoBuilder, tmp_path: Path
+) -> None:
     db = tmp_path / "s.duckdb"
     repo.commit("one", {"a.py": "a = 1\n"})
     other = RepoBuilder(tmp_path / "elsewhere" / "repo")
@@ -256,7 +264,8 @@ def test_full_and_first_parent_modes_switch_cleanly(polyglot: RepoBuilder, tmp_p
         fresh, ("commits", "file_changes")
     )
     stored_lines = dict(
-        (sha, (a, d)) for sha, a, d in open_store(db).query(
+        (sha, (a, d))
+        for sha, a, d in open_store(db).query(
             "SELECT sha, lines_added, lines_deleted FROM commits WHERE NOT is_merge"
         )
     )
@@ -267,9 +276,7 @@ def test_full_and_first_parent_modes_switch_cleanly(polyglot: RepoBuilder, tmp_p
 def test_commits_are_attributed_as_they_are_mined(repo: RepoBuilder, tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     repo.commit("Plain work", {"a.py": "a = 1\n"})
-    repo.commit(
-        "Agent work\n\nCo-authored-by: Claude <noreply@anthropic.com>", {"a.py": "a = 2\n"}
-    )
+    repo.commit("Agent work\n\nCo-authored-by: Claude <noreply@anthropic.com>", {"a.py": "a = 2\n"})
     _mine(repo, db)
     rows = open_store(db).query(
         "SELECT message, authorship, ai_tool IS NOT NULL, attribution_evidence IS NOT NULL "
@@ -300,7 +307,9 @@ def test_lizard_only_blobs_are_measured_again_when_a_full_run_needs_them(
     assert functions == [("f",), ("g",)]
 
 
-def test_small_batches_give_the_same_store_as_one_batch(polyglot: RepoBuilder, tmp_path: Path) -> None:
+def test_small_batches_give_the_same_store_as_one_batch(
+    polyglot: RepoBuilder, tmp_path: Path
+) -> None:
     from tests.mining_repos import store_contents
 
     one, many = tmp_path / "one.duckdb", tmp_path / "many.duckdb"

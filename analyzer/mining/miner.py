@@ -63,7 +63,9 @@ def mine_repositories(
     batch_size = batch_commits or config.mining.batch_commits
     if batch_size < 1:
         raise ConfigError(f"batch_commits must be at least 1, not {batch_size}")
-    pool_size = workers or config.mining.workers or os.cpu_count() or 1
+    pool_size = workers if workers is not None else config.mining.workers or os.cpu_count() or 1
+    if pool_size < 1:
+        raise ConfigError(f"--workers must be at least 1, not {pool_size}")
     watcher = observer or SilentObserver()
     attributor = make_attributor(config)
     store = open_store(db)

@@ -128,7 +128,9 @@ class ConsoleObserver:
             self._progress.advance(self._blobs, count)
 
     def warning(self, message: str) -> None:
-        self.console.print(f"[yellow]warning:[/] {escape(message)}", highlight=False)
+        self.console.print(
+            f"[yellow]warning:[/] {escape(message)}", highlight=False, soft_wrap=True
+        )
 
     def repository_finished(self, summary: RepositorySummary) -> None:
         for task in (self._commits, self._blobs):
