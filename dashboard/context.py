@@ -14,6 +14,7 @@ from typing import Literal
 import streamlit as st
 
 from analyzer.analysis import AnalysisResult
+from analyzer.errors import StoreLockedError
 from dashboard import data
 from dashboard.filters import Filters
 from dashboard.store_state import StoreState
@@ -76,7 +77,8 @@ def require(context: PageContext, need: Need = "commits") -> bool:
     """True when the store has what the page needs; otherwise say what to run and False."""
     state = context.state
     if state.problem is not None:
-        st.error(escape_markdown(state.problem), icon=":material/error:")
+        st.error(state.problem if state.problem == data.BUSY_MESSAGE
+                 else escape_markdown(state.problem), icon=":material/error:")
         return False
     have = {"commits": state.has_commits, "incidents": state.has_incidents,
             "links": state.has_links}[need]
@@ -118,4 +120,8 @@ def analysed_page(title: str, need: Need = "commits", *, lists_note: bool = Fals
     show_scope(ctx, lists_only_note=lists_note)
     if need != "commits" and not ctx.state.has_links:
         missing_parts(ctx)
-    return ctx, data.analysis(ctx.settings.db, ctx.filters, ctx.settings.config)
+    try:
+        return ctx, data.analysis(ctx.settings.db, ctx.filters, ctx.settings.config)
+    except StoreLockedError:
+        st.warning(data.BUSY_MESSAGE, icon=":material/sync:")
+        return None

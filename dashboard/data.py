@@ -36,6 +36,8 @@ Fingerprint = tuple[str, int, int]
 DB_KEY = "db_path"
 BUSY_KEY = "_jevons_store_busy"
 _LAST_GOOD = "_jevons_last_good:"
+BUSY_MESSAGE = ("Another process (a `jevons mine`, import or link) is writing to the store "
+                "and nothing was loaded from it yet: reload this page in a moment.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,8 +60,12 @@ def settings() -> Settings:
 
 
 def store_state(db: Path) -> StoreState:
-    """What the store holds now (cached per fingerprint)."""
-    return _keep_last_good("state", str(db), lambda: _state(str(db), fingerprint(db)))
+    """What the store holds now (cached per fingerprint). While a writer holds a store
+    this session has never read, the state says so as its ``problem``."""
+    try:
+        return _keep_last_good("state", str(db), lambda: _state(str(db), fingerprint(db)))
+    except StoreLockedError:
+        return StoreState(path=db, problem=BUSY_MESSAGE)
 
 
 def analysis(db: Path, filters: Filters, config_file: Path | None = None) -> AnalysisResult:

@@ -7,13 +7,14 @@ import streamlit as st
 
 from dashboard import context
 from dashboard.store_state import StoreState
+from dashboard.wording import one_line
 
 
 def draw_filters(state: StoreState) -> None:
     """Repository, date range, path prefix and service; nothing for an empty store."""
     if not state.has_commits:
         return
-    repos = {r.repo_id: f"{r.name} ({r.commits:,} commits)" for r in state.repos}
+    repos = {r.repo_id: one_line(f"{r.repo_id} ({r.commits:,} commits)") for r in state.repos}
     st.sidebar.selectbox(
         "Repository", [context.ALL, *repos], key=context.REPO_KEY,
         format_func=lambda r: "All repositories (combined)" if r == context.ALL else repos[r],
@@ -32,7 +33,7 @@ def draw_filters(state: StoreState) -> None:
     )
     st.sidebar.selectbox(
         "Service", [context.ALL, *state.services], key=context.SERVICE_KEY,
-        format_func=lambda s: "All services" if s == context.ALL else s,
+        format_func=lambda s: "All services" if s == context.ALL else one_line(s),
         help="Narrows the incident list to one service's incidents.",
     )
     st.sidebar.button("Reset filters", key="filter_reset", on_click=_reset, args=(state,))

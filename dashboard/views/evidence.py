@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analyzer.analysis import EVIDENCE_LADDER, EVIDENCE_WORDS, AnalysisResult
-from dashboard import context, tables
+from dashboard import blocks, context, tables
 from dashboard.wording import escape_markdown
 
 CANNOT_SHOW = (
@@ -31,7 +31,7 @@ def findings(result: AnalysisResult) -> None:
     if rows.empty:
         st.info("No finding yet: the data in this scope is too thin for any.")
         return
-    st.dataframe(rows.drop(columns=["rank"]), hide_index=True, key="evidence_findings_table",
+    blocks.table(rows.drop(columns=["rank"]), key="evidence_findings_table",
                  column_config={"p_value": st.column_config.NumberColumn(format=P_FORMAT),
                                 "p_holm": st.column_config.NumberColumn(format=P_FORMAT)})
 
@@ -44,7 +44,7 @@ def test_runs(result: AnalysisResult) -> None:
     shown = rows if family == "All" else rows[rows["family"] == family]
     st.caption(f"{len(shown)} of {len(rows)} tests run. p (Holm) is corrected across "
                "every test run together.")
-    st.dataframe(shown, hide_index=True, key="evidence_tests_table",
+    blocks.table(shown, key="evidence_tests_table",
                  column_config={"p_value": st.column_config.NumberColumn("p", format=P_FORMAT),
                                 "p_holm": st.column_config.NumberColumn("p (Holm)",
                                                                         format=P_FORMAT)})
@@ -55,8 +55,8 @@ def test_runs(result: AnalysisResult) -> None:
 def coverage(result: AnalysisResult) -> None:
     """What the data is enough for, and the caveats that apply."""
     enough = result.coverage.enough_for
-    st.dataframe([{"Analysis": name.replace("_", " "), "Enough data": "yes" if ok else "no"}
-                  for name, ok in enough.items()], hide_index=True,
+    blocks.table([{"Analysis": name.replace("_", " "), "Enough data": "yes" if ok else "no"}
+                  for name, ok in enough.items()],
                  key="evidence_coverage_table")
     for caveat in result.caveats:
         st.markdown("- " + escape_markdown(caveat, limit=1000))

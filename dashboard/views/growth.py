@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analyzer.analysis import AnalysisResult
-from dashboard import charts, context
+from dashboard import blocks, charts, context
 from dashboard.wording import class_label, escape_markdown, number, percent
 
 FLOWS = {
@@ -42,7 +42,7 @@ def class_table(result: AnalysisResult) -> None:
          "CCN per line added": g.ccn_per_line_added}
         for name, g in result.growth.by_class.items()
     ]
-    st.dataframe(rows, hide_index=True, key="growth_class_table",
+    blocks.table(rows, key="growth_class_table",
                  column_config={"CCN per line added": st.column_config.NumberColumn(
                      format="%.3f")})
 
@@ -65,19 +65,18 @@ def main() -> None:
     unit = GRAINS[grain]
     flow = st.selectbox("Volume or complexity added, by authorship class", list(FLOWS),
                         format_func=FLOWS.get, key="growth_flow")
-    st.altair_chart(charts.class_series_chart(
+    blocks.chart(charts.class_series_chart(
         by_class, flow, f"{FLOWS[flow]} per {unit.lower()}", grain=unit,
-        adoption=adoption.date, adoption_method=adoption.method), key="growth_flow_chart")
+        adoption=adoption.date, adoption_method=adoption.method), "growth_flow_chart")
     level = st.selectbox("Complexity alive at each period's end", list(LEVELS),
                          format_func=lambda m: LEVELS[m][0], key="growth_level")
     title, fmt = LEVELS[level]
-    st.altair_chart(charts.level_chart(
+    blocks.chart(charts.level_chart(
         overall, level, title, grain=unit, adoption=adoption.date,
-        adoption_method=adoption.method, value_format=fmt), key="growth_level_chart")
+        adoption_method=adoption.method, value_format=fmt), "growth_level_chart")
     st.subheader("AI share over time")
-    st.altair_chart(charts.share_chart(overall, grain=unit, adoption=adoption.date,
-                                       adoption_method=adoption.method),
-                    key="growth_share_chart")
+    blocks.chart(charts.share_chart(overall, grain=unit, adoption=adoption.date,
+                                       adoption_method=adoption.method), "growth_share_chart")
     st.subheader("What each class added")
     class_table(result)
     start, end = result.growth.start, result.growth.end

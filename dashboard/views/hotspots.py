@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, context, data, tables
+from dashboard import blocks, charts, context, data, tables
 from dashboard.wording import escape_markdown, one_line
 
 TOP = 20
@@ -14,14 +14,14 @@ TOP = 20
 
 def ranking(rows: pd.DataFrame) -> None:
     """The chart of the top files and the full table."""
-    st.altair_chart(charts.hotspot_chart(rows, top=TOP), key="hotspots_chart")
-    st.dataframe(
+    blocks.chart(charts.hotspot_chart(rows, top=TOP), "hotspots_chart")
+    blocks.table(
         rows.drop(columns=["repo_id", "path"]).rename(columns={
             "rank": "Rank", "file": "File", "changes": "Changes",
             "lines_changed": "Lines changed", "ccn_total": "CCN now", "nloc": "NLOC now",
             "score": "Score", "ai_share": "AI share", "authors": "Authors",
             "incidents": "Incidents induced", "fix_incidents": "Incidents fixed"}),
-        hide_index=True, key="hotspots_table",
+        key="hotspots_table",
         column_config={"AI share": st.column_config.NumberColumn(format="percent"),
                        "Score": st.column_config.NumberColumn(format="%.0f")})
 
@@ -39,7 +39,7 @@ def file_trend(ctx: context.PageContext, rows: pd.DataFrame) -> None:
         st.info("No complexity was measured for this file (an unsupported language, or "
                 "every version failed to parse; see `blob_metrics.error`).")
         return
-    st.altair_chart(charts.file_trend_chart(history), key="hotspot_trend_chart")
+    blocks.chart(charts.file_trend_chart(history), "hotspot_trend_chart")
     st.caption(escape_markdown(
         f"{len(history)} changes to {path} in {repo_id}, up to the end of the range."))
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from analyzer.analysis import AnalysisResult
-from dashboard import charts, context, data
+from dashboard import blocks, charts, context, data
 from dashboard.wording import escape_markdown, number, one_line, percent
 
 ROLE_WORDS = {"fix": "Fix", "inducing": "Inducing", "related": "Related"}
@@ -48,9 +48,9 @@ def timeline(result: AnalysisResult) -> None:
         st.info("No commits or incidents in this date range.")
         return
     unit = "Week" if grain == "Weekly" else "Month"
-    st.altair_chart(charts.incidents_vs_volume_chart(
+    blocks.chart(charts.incidents_vs_volume_chart(
         series, grain=unit, adoption=result.adoption.date,
-        adoption_method=result.adoption.method), key="incidents_timeline_chart")
+        adoption_method=result.adoption.method), "incidents_timeline_chart")
 
 
 def incident_list(ctx: context.PageContext) -> None:
@@ -61,7 +61,7 @@ def incident_list(ctx: context.PageContext) -> None:
         st.info("No incident matches these filters.")
         return
     when = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
-    st.dataframe(_listing(table), hide_index=True, key="incidents_table",
+    blocks.table(_listing(table), key="incidents_table",
                  column_config={"Created": when, "Resolved": when})
     labels = {
         row.incident_id: one_line(f"{row.reference} · {row.created_at:%Y-%m-%d} · {row.title}")
@@ -92,7 +92,7 @@ def incident_detail(ctx: context.PageContext, incident: pd.Series) -> None:
     if links.empty:
         st.info("No commit is linked to this incident: it counts as having no code cause.")
     else:
-        st.dataframe(pd.DataFrame({
+        blocks.table(pd.DataFrame({
             "Role": links["role"].map(lambda r: ROLE_WORDS.get(r, r)),
             "How linked": links["method"].map(lambda m: METHOD_WORDS.get(m, m)),
             "Confidence": links["confidence"],
@@ -100,13 +100,13 @@ def incident_detail(ctx: context.PageContext, incident: pd.Series) -> None:
             "Repository": links["repo_id"], "Commit": links["sha"].str.slice(0, 12),
             "Committed": links["committed_at"], "Author": links["author_name"].map(one_line),
             "Class": links["authorship"], "Subject": links["subject"].map(one_line),
-        }), hide_index=True, key="incident_links_table",
+        }), key="incident_links_table",
             column_config={"Confidence": st.column_config.ProgressColumn(
                 min_value=0.0, max_value=1.0, format="%.2f")})
     if not notes.empty:
         st.caption("Links that could not be made:")
-        st.dataframe(notes.assign(detail=notes["detail"].map(lambda d: one_line(d, 300))),
-                     hide_index=True, key="incident_notes_table")
+        blocks.table(notes.assign(detail=notes["detail"].map(lambda d: one_line(d, 300))),
+                     key="incident_notes_table")
 
 
 def main() -> None:

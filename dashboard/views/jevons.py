@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analyzer.analysis.result import Decomposition
-from dashboard import charts, context, tables
+from dashboard import blocks, charts, context, tables
 from dashboard.wording import escape_markdown, interval, number, signed
 
 SEPARATION_WORDS = {
@@ -41,7 +41,7 @@ def separation_table(decomposition: Decomposition) -> None:
         for name, e in decomposition.separation.items()
     ]
     if rows:
-        st.dataframe(rows, hide_index=True, key="jevons_separation_table")
+        blocks.table(rows, key="jevons_separation_table")
 
 
 def main() -> None:
@@ -65,10 +65,10 @@ def main() -> None:
         f"Period A: {a.start} to {a.end} ({a.label}), {number(decomposition.incidents_a)} "
         f"incidents; period B: {b.start} to {b.end} ({b.label}), "
         f"{number(decomposition.incidents_b)} incidents. Whiskers: 95% intervals."))
-    st.altair_chart(charts.waterfall_chart(steps), key="jevons_waterfall_chart")
+    blocks.chart(charts.waterfall_chart(steps), "jevons_waterfall_chart")
     effect_tiles(decomposition)
     st.subheader("By authorship class")
-    st.dataframe(tables.decomposition_classes(decomposition), hide_index=True,
+    blocks.table(tables.decomposition_classes(decomposition),
                  key="jevons_class_table")
     st.caption("An imputed rate is one a class could not show in that period (absent, or "
                "too few changes); it is carried over from the other period.")

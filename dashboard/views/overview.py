@@ -8,7 +8,7 @@ import dataclasses
 import streamlit as st
 
 from analyzer.analysis import EVIDENCE_WORDS, AnalysisResult
-from dashboard import charts, context, data, tables
+from dashboard import blocks, charts, context, data, tables
 from dashboard.filters import Filters
 from dashboard.wording import escape_markdown, interval, number, percent, signed
 
@@ -87,7 +87,7 @@ def growth_table(result: AnalysisResult) -> None:
         st.info("Too little history to measure growth rates.")
         return
     one = st.column_config.NumberColumn(format="%.1f")
-    st.dataframe(rows, hide_index=True, key="overview_growth_table",
+    blocks.table(rows, key="overview_growth_table",
                  column_config={"Per month before": one, "Per month after": one,
                                 "After / before": st.column_config.NumberColumn(format="%.2f×"),
                                 "Acceleration": one})
@@ -103,9 +103,9 @@ def failure_rates(result: AnalysisResult) -> None:
         st.info("No change failure rate yet: it needs commits linked to incidents "
                 "(`jevons link`).")
         return
-    st.altair_chart(charts.interval_chart(
+    blocks.chart(charts.interval_chart(
         rows, axis_title="Share of changes that induced an incident (95% Wilson CI)"),
-        key="overview_cfr_chart")
+        "overview_cfr_chart")
     st.caption("A change fails when an incident is linked to it as an inducing commit.")
 
 
@@ -124,7 +124,7 @@ def per_repository(ctx: context.PageContext) -> None:
                      "Incidents": one.incident_load.incidents,
                      "Driver": one.verdict.primary_driver,
                      "Evidence": EVIDENCE_WORDS[one.verdict.evidence_level]})
-    st.dataframe(rows, hide_index=True, key="overview_repo_table",
+    blocks.table(rows, key="overview_repo_table",
                  column_config={"AI share after adoption": st.column_config.NumberColumn(
                      format="percent")})
 
