@@ -323,3 +323,13 @@ def test_size_in_bytes_and_blob_sha_are_kept() -> None:
     metrics = analyze_blob("ab" * 20, "grade.py", PYTHON_BRANCHES.encode())
     assert metrics.blob_sha == "ab" * 20
     assert metrics.size_bytes == len(PYTHON_BRANCHES.encode())
+
+
+def test_functions_sharing_a_name_and_line_get_distinct_keys() -> None:
+    source = b"var a = xs.map(function(x){return x}).filter(function(y){return y ? 1 : 0});\n"
+    metrics = analyze_blob("0" * 40, "callbacks.js", source)
+    assert [(f.name, f.start_line, f.ccn) for f in metrics.functions] == [
+        ("(anonymous)", 1, 1),
+        ("(anonymous) #2", 1, 2),
+    ]
+    assert [f.long_name for f in metrics.functions] == ["(anonymous) ( x )", "(anonymous) ( y )"]

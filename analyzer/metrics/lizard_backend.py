@@ -67,8 +67,23 @@ def measure_with_lizard(
     return LizardMeasurement(
         nloc=int(info.nloc),
         token_count=int(info.token_count),
-        functions=tuple(_function_metrics(f) for f in info.function_list),
+        functions=_unique_keys([_function_metrics(f) for f in info.function_list]),
     )
+
+
+def _unique_keys(functions: list[FunctionMetrics]) -> tuple[FunctionMetrics, ...]:
+    """Keep ``(name, start_line)`` unique within a file, as the store's key needs: a second
+    function of the same name on the same line (two anonymous callbacks) becomes
+    ``"(anonymous) #2"``; ``long_name`` stays lizard's."""
+    seen: dict[tuple[str, int], int] = {}
+    unique = []
+    for function in functions:
+        key = (function.name, function.start_line)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            function = dataclasses.replace(function, name=f"{function.name} #{seen[key]}")
+        unique.append(function)
+    return tuple(unique)
 
 
 def _checked(tokens: Iterable[str], deadline: Deadline) -> Iterator[str]:
