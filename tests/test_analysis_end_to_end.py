@@ -163,6 +163,22 @@ def test_no_incidents_still_gives_change_and_revert_figures(tmp_path: Path) -> N
     assert result.count_model.family is None
 
 
+def test_incidents_with_no_links_at_all_are_all_reported_as_without_code_cause(
+    tmp_path: Path,
+) -> None:
+    store = build_store(tmp_path / "s.duckdb", STORIES["none"])
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM incident_links")  # linking not run yet
+    result = analyze(store)
+    _strict_json(result)
+    d = result.decomposition
+    assert d.code_caused_change.value == 0
+    assert d.unlinked_incidents.period_a + d.unlinked_incidents.period_b == d.incidents_a + (
+        d.incidents_b
+    )
+    assert any("No incident is linked" in c for c in result.caveats)
+
+
 def test_no_ai_commits_says_there_is_no_ai_class(tmp_path: Path) -> None:
     spec = SyntheticSpec(ai_share_after=0.0)
     result = analyze(build_store(tmp_path / "s.duckdb", spec))

@@ -206,13 +206,13 @@ def decomposition_input(
         caused = in_inc[in_inc["code_caused"]]["incident_id"]
         rows = shares.reindex(caused.to_numpy()).dropna(how="all").to_numpy(dtype=float)
         unlinked = int((~in_inc["code_caused"]).sum())
-        return np.asarray(counts, dtype=np.float64), np.asarray(rows, dtype=np.float64), unlinked
+        rows = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(classes))
+        return np.asarray(counts, dtype=np.float64), rows, unlinked
 
     changes_a, rows_a, unlinked_a = one(periods[0])
     changes_b, rows_b, unlinked_b = one(periods[1])
     return DecompositionInput(
-        tuple(classes), changes_a, changes_b, rows_a.reshape(-1, len(classes)),
-        rows_b.reshape(-1, len(classes)), unlinked_a, unlinked_b,
+        tuple(classes), changes_a, changes_b, rows_a, rows_b, unlinked_a, unlinked_b
     )
 
 
