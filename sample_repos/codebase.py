@@ -225,12 +225,19 @@ class Codebase:
         free = [m for m in service.modules if m not in used]
         if free:
             return self.rng.choice(free)
-        base = self.rng.choice(service.modules)
         joiner = "" if service.language == "go" else "_"
-        n = 2
-        while f"{base}{joiner}{n}" in used:
+        grown = [
+            f"{base}{joiner}{suffix}"
+            for base in service.modules
+            for suffix in ("rules", "policy", "client", "store", "events", "jobs", "v2")
+        ]
+        free = [m for m in grown if m not in used]
+        if free:
+            return self.rng.choice(free)
+        base, n = self.rng.choice(service.modules), 3
+        while f"{base}{joiner}v{n}" in used:
             n += 1
-        return f"{base}{joiner}{n}"
+        return f"{base}{joiner}v{n}"
 
     def add_test(self, file: SourceFile, function: Function) -> TestCase | None:
         """A test case for ``function``, pinning one field of one parameter."""

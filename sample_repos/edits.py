@@ -14,7 +14,16 @@ import dataclasses
 from sample_repos.codebase import Codebase
 from sample_repos.render import block_lines, line_count
 from sample_repos.services import Service
-from sample_repos.source import Block, Condition, Function, Lookup, SourceFile, Statement, Table
+from sample_repos.source import (
+    Atom,
+    Block,
+    Condition,
+    Function,
+    Lookup,
+    SourceFile,
+    Statement,
+    Table,
+)
 
 MAX_BLOCKS = 20
 
@@ -29,6 +38,8 @@ class Edit:
     function: str = ""
     field: str = ""
     value: str = ""
+    language: str = ""
+    atom: Atom | None = None  # the first condition touched, for the commit message
     added: list[tuple[SourceFile, Function, Block]] = dataclasses.field(default_factory=list)
     new_functions: list[tuple[SourceFile, Function]] = dataclasses.field(default_factory=list)
     modified: list[tuple[SourceFile, Block, Condition, Statement]] = dataclasses.field(
@@ -43,11 +54,10 @@ class Edit:
         """Remember the first place touched, for the commit message."""
         if self.module:
             return
-        self.module, self.function = file.module, function.name
+        self.module, self.function, self.language = file.module, function.name, file.language
         if block is not None:
-            atom = block.cond.atoms[0]
-            self.field = atom.field
-            self.value = str(atom.value) if atom.value is not None else atom.field
+            self.atom = block.cond.atoms[0]
+            self.field = self.atom.field
 
 
 def _unlocked_functions(file: SourceFile) -> list[Function]:
@@ -236,7 +246,7 @@ def refactor(cb: Codebase, service: Service, size: int) -> Edit:
 
 
 def _fold_into_table(cb: Codebase, file: SourceFile, function: Function) -> Edit:
-    edit = Edit("refactor", file.service, file.module, function.name)
+    edit = Edit("refactor", file.service, file.module, function.name, language=file.language)
     service = cb.service(file)
     subject = cb.rng.choice([s for s in service.subjects if s.name in function.subjects])
     field = cb.rng.choice([f for f in subject.fields if f.kind == "str"] or subject.fields[:1])
@@ -260,7 +270,7 @@ def _fold_into_table(cb: Codebase, file: SourceFile, function: Function) -> Edit
 
 
 def _extract_helper(cb: Codebase, file: SourceFile, function: Function) -> Edit:
-    edit = Edit("refactor", file.service, file.module, function.name)
+    edit = Edit("refactor", file.service, file.module, function.name, language=file.language)
     count = cb.rng.randint(2, max(2, len(function.blocks) // 2))
     moved = function.blocks[-count:]
     function.blocks = function.blocks[:-count]
@@ -327,7 +337,7 @@ def move_module(cb: Codebase, service: Service) -> Edit:
         return add_tests(cb, service)
     old, new = cb.move(file, cb.rng.choice(options))
     edit.moved.append((old, new))
-    edit.module = file.module
+    edit.module, edit.language = file.module, file.language
     return edit
 
 
@@ -337,14 +347,14 @@ def delete_module(cb: Codebase, service: Service) -> Edit:
     if len(cb.files_of(service.name)) <= 4 or not files:
         return move_module(cb, service)
     file = cb.rng.choice(files)
-    edit = Edit("delete", service.name, module=file.module)
+    edit = Edit("delete", service.name, module=file.module, language=file.language)
     edit.deleted = cb.delete(file)
     return edit
 
 
 def remove_additions(cb: Codebase, edit: Edit) -> Edit:
     """Take out exactly what ``edit`` added and restore what it modified (a revert)."""
-    revert = Edit("revert", edit.service, edit.module, edit.function)
+    revert = Edit("revert", edit.service, edit.module, edit.function, language=edit.language)
     new_functions = {id(f) for _, f in edit.new_functions}
     for file, function in edit.new_functions:
         if function in file.functions:

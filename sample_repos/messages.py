@@ -9,28 +9,33 @@ fixes quote incident ids in the form each incident tool uses (``PD #3142``, ``IN
 from __future__ import annotations
 
 import random
+import re
 
 from sample_repos.edits import Edit
 from sample_repos.history import Change, IncidentPlan
 from sample_repos.people import OTHER_CONTRIBUTORS, TEAM, Identity
-from sample_repos.render import words
+from sample_repos.render import RENDERERS, words
+from sample_repos.services import SERVICE_BY_NAME
+from sample_repos.source import Atom
 
 _FEATURE = (
-    "Add {value} {field} handling to {function}",
-    "Support {value} {field} in {module}",
-    "Handle {field} {value} in {function}",
-    "{Module}: add {field} rule for {value}",
+    "Add a rule for {topic} to {function}",
+    "Support {topic} in {module}",
+    "Handle {topic} in {function}",
+    "{Module}: handle {topic}",
 )
 _BUGFIX = (
-    "Fix {field} check in {function}",
-    "Correct {value} handling in {module}",
-    "Fix off-by-one in {function} {field} threshold",
-    "Tighten {field} guard in {function}",
+    "Fix the {topic} check in {function}",
+    "Correct handling of {topic} in {module}",
+    "Fix off-by-one in {function}",
+    "Tighten the {field} guard in {function}",
 )
-_TEST = (
-    "Add tests for {function}",
-    "Cover {function} edge cases",
-    "Test {field} cases of {function}",
+_TEST = ("Add tests for {function}", "Cover {function} edge cases", "Test {topic} in {function}")
+_HUMAN_NOTES = (
+    "Found while looking at last week's dashboards.",
+    "Small, self-contained; tests pass locally.",
+    "Follow-up from the review on the previous PR.",
+    "Keeps behaviour the same for existing customers.",
 )
 _DOCS = (
     "Update {service} runbook",
@@ -71,6 +76,25 @@ _INHERITED_AI = (
 )
 
 
+def lower_first(text: str) -> str:
+    """Lower-case a sentence's first letter, but leave acronyms (``SMS``, ``TLS``) alone."""
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
+def topic(atom: Atom, service_name: str) -> str:
+    """What a condition is about, in words: "apac region", "gift orders", "amount over 300"."""
+    service = SERVICE_BY_NAME[service_name]
+    subject = next(s for s in service.subjects if s.name == atom.subject)
+    noun = re.sub(r"(?<!^)([A-Z])", r" \1", subject.type_name).lower() + "s"
+    if atom.kind == "str":
+        return f"{atom.value} {words(atom.field)}"
+    if atom.kind == "bool":
+        trait = words(atom.field.removeprefix("is_"))
+        return f"{trait} {noun}" if atom.op == "truthy" else f"non-{trait} {noun}"
+    side = "over" if atom.op in (">", ">=") else "under"
+    return f"{words(atom.field)} {side} {atom.value}"
+
+
 def reference(incident: IncidentPlan, rng: random.Random) -> tuple[str, str]:
     """How a commit names the incident: (text for the subject, text for the body)."""
     if incident.source == "pagerduty":
@@ -96,13 +120,16 @@ class MessageWriter:
 
     def _fill(self, template: str, change: Change, edit: Edit | None) -> str:
         module = words(edit.module) if edit and edit.module else change.service
+        function = module
+        if edit and edit.function:
+            function = RENDERERS[edit.language].function_name(edit.function)
         values = {
             "service": change.service,
             "module": module,
             "Module": module.capitalize(),
-            "function": (edit.function if edit and edit.function else module),
+            "function": function,
             "field": words(edit.field) if edit and edit.field else "limits",
-            "value": edit.value if edit and edit.value else "default",
+            "topic": topic(edit.atom, edit.service) if edit and edit.atom else "edge cases",
         }
         return template.format(**values)
 
@@ -112,7 +139,10 @@ class MessageWriter:
             return self._fill(self.rng.choice(_PROSE_MENTIONS), change, edit)
         text = self._plain_subject(change, edit)
         if change.person.conventional and change.klass == "human" and change.kind in _CONVENTIONAL:
-            text = f"{_CONVENTIONAL[change.kind]}({change.service}): {text[0].lower()}{text[1:]}"
+            prefix = _CONVENTIONAL[change.kind]
+            if prefix == "fix":
+                text = text.removeprefix("Fix the ").removeprefix("Fix ")
+            text = f"{prefix}({change.service}): {lower_first(text)}"
         return text
 
     def _plain_subject(self, change: Change, edit: Edit | None) -> str:
@@ -130,7 +160,7 @@ class MessageWriter:
             return f"Remove unused {words(edit.module)} module"
         if kind == "fix" and change.fixes is not None and change.fixes.incident is not None:
             title = change.fixes.incident.title
-            return f"Fix {title[0].lower()}{title[1:]}"
+            return f"Fix {lower_first(title)}"
         templates = {
             "feature": _FEATURE,
             "bugfix": _BUGFIX,
@@ -144,33 +174,19 @@ class MessageWriter:
     def body(self, change: Change, edit: Edit | None) -> list[str]:
         """Paragraphs after the subject (AI-assisted work tends to explain itself more)."""
         paragraphs: list[str] = []
-        if (
-            change.klass in ("ai_assisted", "ai_authored")
-            and edit is not None
-            and self.rng.random() < 0.8
-        ):
-            bullets = [f"- Update {edit.function or edit.module or change.service}"]
-            if edit.added:
-                bullets.append(
-                    f"- Add {len(edit.added)} rule(s) for {words(edit.field) or 'limits'}"
-                )
-            if any(f.test is not None for f, _, _ in edit.added[:1]):
+        is_ai = change.klass in ("ai_assisted", "ai_authored")
+        if is_ai and edit is not None and edit.atom is not None and self.rng.random() < 0.8:
+            rules = len(edit.added)
+            bullets = [self._fill("- Update {function} in {module}", change, edit)]
+            if rules:
+                plural = "s" if rules > 1 else ""
+                bullets.append(self._fill(f"- Add {rules} rule{plural} ({{topic}})", change, edit))
+            if edit.lines > 12:
                 bullets.append("- Cover the new behaviour with tests")
-            paragraphs += [
-                self._fill("Changes {module} so the {field} rules match the spec.", change, edit),
-                "\n".join(bullets),
-            ]
+            summary = self._fill("Make {function} handle {topic} explicitly.", change, edit)
+            paragraphs += [summary, "\n".join(bullets)]
         elif change.klass == "human" and self.rng.random() < 0.35:
-            paragraphs.append(
-                self.rng.choice(
-                    (
-                        "Found while looking at last week's dashboards.",
-                        "Small, self-contained; tests pass locally.",
-                        "Follow-up from the review on the previous PR.",
-                        "Keeps behaviour the same for existing customers.",
-                    )
-                )
-            )
+            paragraphs.append(self.rng.choice(_HUMAN_NOTES))
         if change.awkward == "github-issue-reference":
             paragraphs.append(f"Fixes #{self.rng.randint(12, 240)}")
         return paragraphs

@@ -280,10 +280,10 @@ STOREFRONT = Service(
     weight=0.25,
     symptoms=(
         "Blank product pages on Safari",
-        "Search returns no results",
-        "Cart drawer fails to open",
+        "Search returning no results",
+        "Cart drawer failing to open",
         "Storefront LCP above 6s",
-        "Checkout form rejects valid postcodes",
+        "Checkout form rejecting valid postcodes",
     ),
     incident_source="pagerduty",
 )

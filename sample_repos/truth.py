@@ -19,7 +19,7 @@ from sample_repos.build import BuildResult, CommitRecord
 from sample_repos.history import CODE_KINDS, Plan
 from sample_repos.incidents import EXPORT_FILES, Links
 from sample_repos.messages import incident_reference
-from sample_repos.scenario import CHANGE_CLASSES, Scenario
+from sample_repos.scenario import AI_CLASSES, CHANGE_CLASSES, Scenario
 
 TRUTH_VERSION = 1
 CLASSES = (*CHANGE_CLASSES, "automation")
@@ -273,8 +273,16 @@ def figures(
         "by_class": classes,
         "decomposition_realized": shapley_decomposition(counts["before"], counts["after"]),
         "decomposition_expected": shapley_decomposition(expected["before"], expected["after"]),
+        "decomposition_pooled_realized": shapley_decomposition(
+            _pool_ai(counts["before"]), _pool_ai(counts["after"])
+        ),
         "monthly": _monthly(commits, incidents, snapshots),
     }
+
+
+def _pool_ai(counts: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    ai = [counts[c] for c in AI_CLASSES]
+    return {"human": counts["human"], "ai": (sum(n for n, _ in ai), sum(f for _, f in ai))}
 
 
 def _count(items: Sequence[Mapping[str, Any]], key: str) -> dict[str, int]:
@@ -302,37 +310,53 @@ def _monthly(
     return [rows[m] for m in sorted(rows)]
 
 
-def story_checks(scenario: Scenario, fig: Mapping[str, Any]) -> dict[str, bool]:
-    """Does the data tell the story the scenario claims? (Tested, and recorded.)"""
-    table = fig["by_class"]
-    decomposition = fig["decomposition_expected"]
+def _dominant(decomposition: Mapping[str, float]) -> str:
     effects = {k: decomposition[f"{k}_effect"] for k in ("volume", "mix", "rate")}
+    return max(effects, key=lambda k: effects[k])
+
+
+def _pooled_rates(fig: Mapping[str, Any], period: str) -> tuple[float, float]:
+    """Realised incidents per commit after pooling the AI classes: (human, ai)."""
+    table = fig["by_class"][period]
+    ai_commits = sum(table[c]["commits"] for c in AI_CLASSES)
+    ai_incidents = sum(table[c]["incidents_induced"] for c in AI_CLASSES)
+    human = table["human"]["incidents_induced"] / max(1, table["human"]["commits"])
+    return human, ai_incidents / max(1, ai_commits)
+
+
+def story_checks(scenario: Scenario, fig: Mapping[str, Any]) -> dict[str, bool]:
+    """Does the data tell the story the scenario claims? Checked on the expected figures
+    (the scenario's probabilities) and on the realised ones (what actually happened)."""
+    table = fig["by_class"]
     before, after = fig["incidents_by_period"]["before"], fig["incidents_by_period"]["after"]
     code_change = after.get("code", 0) - before.get("code", 0)
     external_change = after.get("external", 0) - before.get("external", 0)
-    ai_after = [
-        table["after"][c]["expected_rate_per_code_change"] for c in ("ai_assisted", "ai_authored")
-    ]
-    human_after = table["after"]["human"]["expected_rate_per_code_change"]
+    ai_before = sum(table["before"][c]["commits"] for c in AI_CLASSES)
+    ai_after = sum(table["after"][c]["commits"] for c in AI_CLASSES)
+    human_rate, ai_rate = _pooled_rates(fig, "after")
+    human_rate_before = _pooled_rates(fig, "before")[0]
     checks = {
         "incidents_rise_after_adoption": sum(after.values()) > sum(before.values()),
-        "ai_share_rises": table["after"]["ai_assisted"]["commits"]
-        + table["after"]["ai_authored"]["commits"]
-        > 5
-        * (table["before"]["ai_assisted"]["commits"] + table["before"]["ai_authored"]["commits"]),
+        "ai_share_rises": ai_after > 5 * ai_before,
     }
     verdict = scenario.expected_verdict
     if verdict == "none":
-        checks["external_change_dominates"] = external_change > 2 * max(code_change, 0)
-    else:
-        checks[f"{verdict}_effect_dominates"] = effects[verdict] == max(effects.values())
-        checks["code_incidents_rise"] = code_change > 0
+        checks["external_change_dominates"] = external_change > 3 * max(code_change, 0)
+        return checks
+    pooled = fig["decomposition_pooled_realized"]
+    checks["code_incidents_rise"] = code_change > 0
+    checks[f"{verdict}_effect_dominates_expected"] = (
+        _dominant(fig["decomposition_expected"]) == verdict
+    )
+    checks[f"{verdict}_effect_dominates_realized"] = (
+        _dominant(pooled) == verdict and pooled[f"{verdict}_effect"] > 0.5 * pooled["total_change"]
+    )
     if verdict == "mix":
-        checks["ai_rates_several_times_human"] = min(ai_after) > 2.5 * human_after
-    if verdict in ("volume", "rate", "none"):
-        checks["ai_rates_equal_human"] = all(
-            abs(r - human_after) < 0.25 * human_after for r in ai_after
-        )
+        checks["ai_rate_several_times_human_realized"] = ai_rate > 2.5 * human_rate
+    else:
+        checks["ai_rate_close_to_human_realized"] = abs(ai_rate - human_rate) < 0.4 * human_rate
+    if verdict == "rate":
+        checks["human_rate_rises_realized"] = human_rate > 2 * human_rate_before
     return checks
 
 
