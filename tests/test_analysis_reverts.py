@@ -96,7 +96,7 @@ This reverts commit aaaaaaaa01.', 'human'),
 def test_detect_reverts_writes_reverted_by_in_the_store_and_can_run_again(tmp_path: Path) -> None:
     store = _store_with_commits(tmp_path / "s.duckdb")
     assert detect_reverts(store) == 1
-    assert detect_reverts(store) == 1
+    assert detect_reverts(tmp_path / "s.duckdb") == 1  # a path works too, and reruns agree
     rows = store.query("SELECT sha, reverted_by FROM commits ORDER BY sha")
     assert rows == [("aaaaaaaa01", "bbbbbbbb02"), ("bbbbbbbb02", None), ("cccccccc03", None)]
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from analyzer.analysis.failure_rate import class_proportions, compare_proportions
 from analyzer.analysis.result import Reverts
-from analyzer.store import Store
+from analyzer.store import Store, open_store, writer_lock
 
 _BODY = re.compile(r"This reverts commit ([0-9a-f]{7,40})\b", re.IGNORECASE)
 _TITLE = re.compile(r'^Revert "(.+)"\s*$')
@@ -61,25 +63,31 @@ def _target_from_body(message: str, sha: str, shas: Sequence[str]) -> str | None
     return candidates[0] if len(candidates) == 1 else None
 
 
-def detect_reverts(store: Store) -> int:
-    """Find reverted commits in every repository of ``store`` and record ``reverted_by``.
+def detect_reverts(db: Store | Path | str | None = None) -> int:
+    """Find reverted commits in every repository of the store and record ``reverted_by``.
 
-    Recomputes from scratch (so it is safe to run after every mining run); returns how many
-    commits are marked as reverted.
+    Recomputes from scratch, so it is safe to run after every mining run; returns how many
+    commits are marked as reverted. It takes the store's writer lock: call it after
+    ``mine_repositories`` returns, or use :func:`record_reverts` inside a writer's own
+    transaction.
     """
-    with store.transaction() as conn:
-        commits = conn.execute(
-            "SELECT repo_id, sha, committed_at, message FROM commits"
-        ).df()
-        found = find_reverts(commits)
-        conn.execute("UPDATE commits SET reverted_by = NULL WHERE reverted_by IS NOT NULL")
-        if not found.empty:
-            conn.register("found_reverts", found)
-            conn.execute(
-                """UPDATE commits SET reverted_by = f.reverted_by FROM found_reverts f
-                   WHERE commits.repo_id = f.repo_id AND commits.sha = f.sha"""
-            )
-            conn.unregister("found_reverts")
+    store = db if isinstance(db, Store) else open_store(db)
+    with writer_lock(store.path, wait=30.0), store.transaction() as conn:
+        return record_reverts(conn)
+
+
+def record_reverts(conn: duckdb.DuckDBPyConnection) -> int:
+    """:func:`detect_reverts` on an open connection (the caller owns the transaction)."""
+    commits = conn.execute("SELECT repo_id, sha, committed_at, message FROM commits").df()
+    found = find_reverts(commits)
+    conn.execute("UPDATE commits SET reverted_by = NULL WHERE reverted_by IS NOT NULL")
+    if not found.empty:
+        conn.register("found_reverts", found)
+        conn.execute(
+            """UPDATE commits SET reverted_by = f.reverted_by FROM found_reverts f
+               WHERE commits.repo_id = f.repo_id AND commits.sha = f.sha"""
+        )
+        conn.unregister("found_reverts")
     return len(found)
 
 
