@@ -113,8 +113,10 @@ def add_hostile_repository(db: Path, where: Path) -> None:
 
 @pytest.fixture(scope="session")
 def dashboard_stores(tmp_path_factory: pytest.TempPathFactory) -> DashboardStores:
-    """The stores, built by whichever worker gets here first."""
-    root = _shared_root(tmp_path_factory) / "dashboard-stores"
+    """The stores, built by whichever worker gets here first (or, while developing, those
+    an earlier session built in ``$JEVONS_DASHBOARD_STORES``)."""
+    reuse = os.environ.get("JEVONS_DASHBOARD_STORES")
+    root = Path(reuse) if reuse else _shared_root(tmp_path_factory) / "dashboard-stores"
     root.mkdir(exist_ok=True)
     done = root / "done"
     with _locked(root / ".lock"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -60,3 +61,11 @@ def metric(app: AppTest, label: str) -> str:
     values = [m.value for m in app.metric if m.label == label]
     assert values, f"no metric {label!r}: {[m.label for m in app.metric]}"
     return str(values[0])
+
+
+def table(app: AppTest, key: str) -> pd.DataFrame:
+    """The data of the table in the block keyed ``key``."""
+    frames = app.get_by_key(key).get("dataframe")
+    assert len(frames) == 1, f"{key}: {len(frames)} tables"
+    data: pd.DataFrame = frames[0].value
+    return data
