@@ -1,4 +1,5 @@
-"""A store holding a test repository's commits and some incidents, for linking tests."""
+"""A store holding a test repository's commits and some incidents, for linking tests: built
+by the real miner and the real importer."""
 
 from __future__ import annotations
 
@@ -7,55 +8,25 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from analyzer.config import Config
+from analyzer.incidents import import_incidents
+from analyzer.mining import mine_repositories
 from analyzer.store import Store
 from tests.repo_builder import RepoBuilder
 
 
 def record_repo(
-    store: Store, repo: RepoBuilder, repo_id: str = "shop", *, history_mode: str = "first-parent"
+    store: Store,
+    repo: RepoBuilder,
+    *,
+    history_mode: str = "first-parent",
+    config: Config | None = None,
 ) -> str:
-    """Store ``repo``'s commits and file changes as the miner does (first-parent history)."""
-    flag = ["--first-parent"] if history_mode == "first-parent" else []
-    log = repo.git("log", *flag, "--format=%H%x00%P%x00%ct%x00%B%x01")
-    with store.transaction() as conn:
-        conn.execute(
-            """INSERT INTO repos (repo_id, name, path, head_sha, history_mode)
-               VALUES (?, ?, ?, ?, ?)""",
-            [repo_id, repo_id, str(repo.path), repo.head(), history_mode],
-        )
-        for entry in filter(None, (e.strip("\n") for e in log.split("\x01"))):
-            sha, parents, stamp, message = entry.split("\x00")
-            when = dt.datetime.fromtimestamp(int(stamp), dt.UTC).replace(tzinfo=None)
-            conn.execute(
-                """INSERT INTO commits (repo_id, sha, parents, is_merge, committed_at,
-                                        authored_at, message)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                [repo_id, sha, parents.split(), len(parents.split()) > 1, when, when, message],
-            )
-            for change_type, old_path, path in _changes(repo, sha, parents.split()):
-                conn.execute(
-                    """INSERT INTO file_changes (repo_id, sha, path, old_path, change_type,
-                                                 excluded)
-                       VALUES (?, ?, ?, ?, ?, false)""",
-                    [repo_id, sha, path, old_path, change_type],
-                )
-    return repo_id
-
-
-def _changes(repo: RepoBuilder, sha: str, parents: Sequence[str]) -> list[tuple[str, str, str]]:
-    args = [parents[0], sha] if parents else ["--root", sha]
-    out = repo.git("diff-tree", "-r", "-M", "--name-status", "-z", "--no-commit-id", *args)
-    fields = [f for f in out.split("\x00") if f]
-    changes = []
-    while fields:
-        status = fields.pop(0)
-        if status.startswith("R"):
-            old, new = fields.pop(0), fields.pop(0)
-            changes.append(("R", old, new))
-        else:
-            path = fields.pop(0)
-            changes.append((status[0], path, path))
-    return changes
+    """Mine ``repo`` into the store with the real miner; returns its repository id."""
+    (summary,) = mine_repositories(
+        [repo.path], db=store.path, history=history_mode, workers=1, config=config or Config()
+    )
+    return summary.repo_id
 
 
 def add_incident(
@@ -63,33 +34,33 @@ def add_incident(
     incident_id: str,
     created_at: dt.datetime,
     *,
-    source: str = "csv",
     service: str | None = None,
     fix_commits: Sequence[str] = (),
     cause_commits: Sequence[str] = (),
     description: str | None = None,
     reference: str | None = None,
-    raw: dict[str, Any] | None = None,
 ) -> None:
-    """Store one incident as the importer would (times naive UTC)."""
-    with store.transaction() as conn:
-        conn.execute(
-            """INSERT INTO incidents (incident_id, source, title, description, service,
-                                      created_at, fix_commits, cause_commits, raw, reference)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                incident_id,
-                source,
-                f"Incident {incident_id}",
-                description,
-                service,
-                created_at.replace(tzinfo=None),
-                list(fix_commits),
-                list(cause_commits),
-                json.dumps(raw or {}),
-                reference,
-            ],
-        )
+    """Import one incident ``<source>:<id>`` with the real importer, from Jevons' own JSON."""
+    source, native = incident_id.split(":", 1)
+    record: dict[str, Any] = {
+        "id": native,
+        "source": source,
+        "title": f"Incident {incident_id}",
+        "created_at": created_at.astimezone(dt.UTC).isoformat(),
+        "service": service,
+        "fix_commits": list(fix_commits),
+        "cause_commits": list(cause_commits),
+        "description": description,
+        "reference": reference,
+    }
+    import_file(store, f"{source}-{native}.json".replace("/", "_"), json.dumps([record]))
+
+
+def import_file(store: Store, name: str, text: str) -> None:
+    """Write an incident export next to the store and import it."""
+    path = store.path.parent / name
+    path.write_text(text, encoding="utf-8")
+    import_incidents([path], db=store.path, config=Config())
 
 
 def links(store: Store) -> set[tuple[str, str, str, str]]:

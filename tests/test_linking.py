@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,14 @@ from analyzer.config import Config, LinkingConfig
 from analyzer.errors import LinkingError
 from analyzer.linking import link_incidents
 from analyzer.store import Store
-from tests.linking_helpers import add_incident, link_row, links, notes, record_repo
+from tests.linking_helpers import (
+    add_incident,
+    import_file,
+    link_row,
+    links,
+    notes,
+    record_repo,
+)
 from tests.repo_builder import RepoBuilder
 
 DAY = dt.timedelta(days=1)
@@ -66,7 +74,6 @@ def test_four_keys_root_cause_line_links_the_inducing_commit(
         store,
         "github:12",
         at(2),
-        source="github",
         description=f"Checkout broke.\n\nroot cause: {shop['bug'][:12]}\n",
     )
     link_incidents(store)
@@ -78,12 +85,19 @@ def test_unknown_and_too_short_references_are_noted_not_guessed(
     store: Store, repo: RepoBuilder, shop: dict[str, str]
 ) -> None:
     record_repo(store, repo)
-    add_incident(store, "csv:2", at(2), fix_commits=["deadbeefcafe", "abc1", "see the doc"])
+    add_incident(
+        store,
+        "csv:2",
+        at(2),
+        fix_commits=["deadbeefcafe", "abc1"],
+        description="root cause: a bad config push\nfixed by: #77\n",
+    )
     link_incidents(store)
     details = [detail for _, _, detail in notes(store, "unresolved_reference")]
     assert any("no stored commit has SHA 'deadbeefcafe'" in d for d in details)
     assert any("'abc1' is too short to name a commit safely" in d for d in details)
-    assert any("'see' is neither a commit SHA nor a pull request" in d for d in details)
+    assert any("no stored commit landed pull request #77" in d for d in details)
+    assert len(details) == 3  # "a bad config push" is prose, not a reference
     assert not [link for link in links(store) if link[0] == "csv:2"]
 
 
@@ -96,7 +110,9 @@ def test_a_pull_request_named_by_the_incident_resolves_to_its_merge(
     repo.checkout("main")
     merge = repo.merge("fix-branch", "Merge pull request #41 from ada/fix-branch", date=at(3.1))
     record_repo(store, repo)
-    add_incident(store, "csv:3", at(2), fix_commits=["https://github.com/acme/shop/pull/41"])
+    add_incident(
+        store, "csv:3", at(2), description="fixed by: https://github.com/acme/repo/pull/41"
+    )
     link_incidents(store)
     method, confidence, evidence = link_row(store, "csv:3", merge, "fix")
     assert (method, confidence) == ("explicit", 0.95)
@@ -110,11 +126,11 @@ def test_commit_messages_naming_an_incident_link_as_fix(
     pd = repo.commit("Hotfix for PD #1234", {"api/app.py": "x = 4\n"}, date=at(5))
     gh = repo.commit("Guard nulls\n\nFixes #7", {"api/app.py": "x = 5\n"}, date=at(6))
     record_repo(store, repo)
-    add_incident(store, "incidentio:01H", at(2), source="incidentio", reference="INC-7")
-    add_incident(store, "jira:OPS-42", at(2), source="jira", reference="OPS-42")
-    add_incident(store, "pagerduty:PX1", at(2), source="pagerduty", reference="1234")
-    add_incident(store, "github:7", at(2), source="github", reference="7")
-    add_incident(store, "pagerduty:PX7", at(2), source="pagerduty", reference="7")
+    add_incident(store, "incidentio:01H", at(2), reference="INC-7")
+    add_incident(store, "jira:OPS-42", at(2), reference="OPS-42")
+    add_incident(store, "pagerduty:PX1", at(2), reference="1234")
+    add_incident(store, "github:7", at(2), reference="7")
+    add_incident(store, "pagerduty:PX7", at(2), reference="7")
     link_incidents(store)
     fixes = {(i, s) for i, s, role, method in links(store) if method == "fix_reference"}
     assert fixes == {
@@ -127,11 +143,25 @@ def test_commit_messages_naming_an_incident_link_as_fix(
     assert "'PD #1234'" in link_row(store, "pagerduty:PX1", pd, "fix")[2]
 
 
-def test_the_reference_can_come_from_the_raw_record(store: Store, repo: RepoBuilder) -> None:
+def test_a_pagerduty_export_links_by_its_incident_number(store: Store, repo: RepoBuilder) -> None:
     repo.commit("Base", {"app.py": "a = 1\n"}, date=at(0))
     fix = repo.commit("Mitigate incident 1234", {"app.py": "a = 2\n"}, date=at(3))
     record_repo(store, repo)
-    add_incident(store, "pagerduty:PX1", at(2), source="pagerduty", raw={"incident_number": 1234})
+    export = {
+        "incidents": [
+            {
+                "id": "PX1",
+                "incident_number": 1234,
+                "title": "Checkout down",
+                "created_at": "2024-03-03T09:00:00Z",
+                "status": "resolved",
+                "urgency": "high",
+                "service": {"id": "S1", "summary": "checkout", "type": "service_reference"},
+                "html_url": "https://acme.pagerduty.com/incidents/PX1",
+            }
+        ]
+    }
+    import_file(store, "pagerduty.json", json.dumps(export))
     link_incidents(store)
     assert link_row(store, "pagerduty:PX1", fix, "fix")[:2] == ("fix_reference", 0.7)
 
@@ -178,7 +208,7 @@ def test_szz_links_the_fixs_inducing_commit_and_says_which_lines(
     store: Store, repo: RepoBuilder, shop: dict[str, str]
 ) -> None:
     record_repo(store, repo)
-    add_incident(store, "incidentio:01H", at(2), source="incidentio", reference="INC-7")
+    add_incident(store, "incidentio:01H", at(2), reference="INC-7")
     summary = link_incidents(store)
     method, confidence, evidence = link_row(store, "incidentio:01H", shop["bug"], "inducing")
     assert method == "szz"
@@ -201,6 +231,33 @@ def test_a_late_candidate_is_dropped_by_the_incident_date(store: Store, repo: Re
     evidence = link_row(store, "csv:INC-5", bug, "inducing")[2]
     assert f"dropped 1 made after the incident ({late[:10]})" in evidence
     assert fix not in inducing
+
+
+def test_a_fix_that_reverts_a_commit_names_it_even_in_configuration(
+    store: Store, repo: RepoBuilder
+) -> None:
+    repo.commit("Deploy", {"deploy/api.yaml": "replicas: 3\ntimeout: 30\n"}, date=at(0))
+    bad = repo.commit(
+        "Fewer replicas", {"deploy/api.yaml": "replicas: 1\ntimeout: 30\n"}, date=at(1)
+    )
+    revert = repo.commit(
+        f'Revert "Fewer replicas"\n\nThis reverts commit {bad}.\n\nFixes INC-4',
+        {"deploy/api.yaml": "replicas: 3\ntimeout: 30\n"},
+        date=at(3),
+    )
+    tune = repo.commit(
+        "Longer timeout, INC-6", {"deploy/api.yaml": "replicas: 3\ntimeout: 60\n"}, date=at(5)
+    )
+    record_repo(store, repo)
+    add_incident(store, "csv:INC-4", at(2))
+    add_incident(store, "csv:INC-6", at(4))
+    link_incidents(store)
+    method, confidence, evidence = link_row(store, "csv:INC-4", bad, "inducing")
+    assert (method, confidence) == ("szz", pytest.approx(0.9 * 0.9))
+    assert f"fix {revert[:10]} (fix_reference) reverts this commit" in evidence
+    assert not [link for link in links(store) if link[0] == "csv:INC-6" and link[2] == "inducing"]
+    ((_, sha, detail),) = [n for n in notes(store, "szz_no_candidate") if n[0] == "csv:INC-6"]
+    assert sha == tune and "only configuration (deploy/api.yaml)" in detail
 
 
 def test_a_fix_that_only_adds_lines_gets_a_note_and_no_inducing_link(
@@ -242,8 +299,8 @@ def test_ownership_links_an_unfixed_incident_to_its_services_recent_changes_as_r
     record_repo(store, repo)
     owners = tmp_path / "owners.txt"
     owners.write_text("# service: globs\npricing: shop/**\nedge-api: api/ *.proto\n")
-    add_incident(store, "pagerduty:P1", at(2), source="pagerduty", service="Pricing")
-    add_incident(store, "pagerduty:P2", at(2), source="pagerduty", service="Search")
+    add_incident(store, "pagerduty:P1", at(2), service="Pricing")
+    add_incident(store, "pagerduty:P2", at(2), service="Search")
     link_incidents(store, ownership=owners)
     p1 = {(s, role, method) for i, s, role, method in links(store) if i == "pagerduty:P1"}
     assert p1 == {(shop["bug"], "related", "ownership"), (shop["base"], "related", "ownership")}
@@ -262,8 +319,8 @@ def test_ownership_ignores_changes_older_than_the_window(
     record_repo(store, repo)
     owners = tmp_path / "CODEOWNERS"
     owners.write_text("*        @platform\n/shop/   @pricing\n")
-    add_incident(store, "pagerduty:P3", at(20), source="pagerduty", service="pricing")
-    add_incident(store, "pagerduty:P4", at(2), source="pagerduty", service="platform")
+    add_incident(store, "pagerduty:P3", at(20), service="pricing")
+    add_incident(store, "pagerduty:P4", at(2), service="platform")
     link_incidents(store, ownership=owners)
     assert not [link for link in links(store) if link[0] == "pagerduty:P3"]
     p4 = {s for i, s, _, _ in links(store) if i == "pagerduty:P4"}
@@ -275,7 +332,7 @@ def test_linking_twice_gives_the_same_links_and_replaces_the_previous_run(
 ) -> None:
     record_repo(store, repo)
     add_incident(store, "csv:INC-7", at(2))
-    add_incident(store, "pagerduty:P1", at(2), source="pagerduty", service="pricing")
+    add_incident(store, "pagerduty:P1", at(2), service="pricing")
     owners = tmp_path / "owners.yaml"
     owners.write_text("services:\n  pricing:\n    paths: [shop/]\n")
     link_incidents(store, ownership=owners)

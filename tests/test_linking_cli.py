@@ -22,8 +22,8 @@ def test_link_reports_links_notes_and_churn(store: Store, repo: RepoBuilder) -> 
     bug = repo.commit("Break", {"app.py": "a = 0\n"}, date=T0 + dt.timedelta(days=1))
     repo.commit("Fix OPS-1", {"app.py": "a = 1\n"}, date=T0 + dt.timedelta(days=3))
     record_repo(store, repo)
-    add_incident(store, "jira:OPS-1", T0 + dt.timedelta(days=2), source="jira")
-    add_incident(store, "jira:OPS-2", T0 + dt.timedelta(days=2), source="jira")
+    add_incident(store, "jira:OPS-1", T0 + dt.timedelta(days=2))
+    add_incident(store, "jira:OPS-2", T0 + dt.timedelta(days=2))
     result = CliRunner().invoke(app, ["link", "--db", str(store.path), "--szz-variant", "ag"])
     assert result.exit_code == 0, result.output
     assert "Linked 2 incident(s)" in result.output and "(SZZ variant AG-SZZ)" in result.output

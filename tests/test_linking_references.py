@@ -79,6 +79,8 @@ def test_pull_requests_and_urls_resolve_to_the_commit_that_landed_them(
             {("incident-key", "UTF-8"), ("incident-key", "OPS-42")},
         ),
         ("Hotfix for PD #1234", {("pagerduty", "1234")}),
+        ("Fix totals\n\nPagerDuty: #3109\n", {("pagerduty", "3109")}),
+        ("Fixes PagerDuty incident #3108.", {("pagerduty", "3108"), ("incident-number", "3108")}),
         ("PagerDuty incident 88 follow-up", {("pagerduty", "88"), ("incident-number", "88")}),
         (
             "Fixes #7 and closes acme/web#9",

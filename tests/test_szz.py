@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from analyzer.errors import LinkingError
+from analyzer.linking.rules import load_rules
 from analyzer.linking.szz import (
     SZZ_VARIANTS,
+    PathRules,
     SzzFix,
     SzzOutcome,
     find_inducing_commits,
@@ -217,9 +219,32 @@ def test_a_fix_that_changes_only_comments_names_no_candidate_under_ag(repo: Repo
 def test_test_files_the_fix_changes_are_not_blamed(repo: RepoBuilder) -> None:
     repo.commit("Add", {"shop/pricing.py": BASE, "tests/test_pricing.py": "assert 1 == 1\n"})
     fix = repo.commit("Fix test", {"tests/test_pricing.py": "assert 2 == 2\n"})
-    outcome = run(repo, fix, "r", skip_paths=("tests/",))
+    outcome = run(repo, fix, "r", paths=PathRules(skip=("tests/",)))
     assert outcome.kept == ()
-    assert outcome.note is not None and "tests, documentation or excluded" in outcome.note
+    assert (
+        outcome.note is not None
+        and "only tests, documentation, configuration or excluded" in outcome.note
+    )
+
+
+def test_a_fix_that_only_retunes_configuration_names_no_candidate(repo: RepoBuilder) -> None:
+    repo.commit("Deploy", {"deploy/cache.yaml": "nodes: 3\ntimeout_seconds: 30\n"})
+    repo.commit("Code", {"shop/pricing.py": BASE})
+    fix = repo.commit("Raise timeout", {"deploy/cache.yaml": "nodes: 3\ntimeout_seconds: 60\n"})
+    rules = load_rules()
+    outcome = run(repo, fix, "r", paths=PathRules(rules.szz_skip_paths, rules.szz_config_paths))
+    assert outcome.kept == ()
+    assert outcome.note is not None and "only configuration (deploy/cache.yaml)" in outcome.note
+    assert len(run(repo, fix, "r").kept) == 1  # without the rule, blame names the deploy
+
+
+def test_a_dependency_manifest_is_not_configuration(repo: RepoBuilder) -> None:
+    repo.commit("Start", {"package.json": '{\n  "left-pad": "1.0.0"\n}\n'})
+    bump = repo.commit("Bump", {"package.json": '{\n  "left-pad": "2.0.0"\n}\n'})
+    pin = repo.commit("Pin back", {"package.json": '{\n  "left-pad": "1.0.0"\n}\n'})
+    rules = load_rules()
+    outcome = run(repo, pin, "r", paths=PathRules(rules.szz_skip_paths, rules.szz_config_paths))
+    assert kept(outcome) == {bump}
 
 
 def test_the_incidents_other_fixes_are_set_aside(repo: RepoBuilder) -> None:

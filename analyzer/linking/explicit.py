@@ -1,5 +1,9 @@
 """Explicit links: the incident itself names the commits (or pull requests) that fixed or
-caused it, in its ``fix_commits``/``cause_commits`` fields or a Four Keys ``root cause:`` line.
+caused it: its ``fix_commits``/``cause_commits`` fields, or lines of its text (description
+or body) in the Four Keys convention ``root cause: <sha>``, and likewise
+``fixed by: <sha>`` (``fixed in:``, ``fix commit:``). In text, a SHA, a pull request
+(``#41``, ``PR 41``, a ``.../pull/41`` URL) or a commit URL counts; other words after the
+colon ("root cause: a bad config push") are prose, not references.
 """
 
 from __future__ import annotations
@@ -17,7 +21,21 @@ EXPLICIT_CONFIDENCE = 1.0
 #: A pull request resolved to the commit that landed it through a message convention.
 PULL_REQUEST_CONFIDENCE = 0.95
 
-_ROOT_CAUSE = re.compile(r"(?im)^[ \t>*_-]*root[ _-]?cause[ \t*_]*:[ \t*_]*(\S+)")
+_TEXT_LINES = (
+    (
+        "inducing",
+        "'root cause:' line",
+        re.compile(r"(?im)^[ \t>*_-]*root[ _-]?cause[ \t*_]*:[ \t*_]*(\S+)"),
+    ),
+    (
+        "fix",
+        "'fixed by:' line",
+        re.compile(r"(?im)^[ \t>*_-]*fix(?:ed[ \t]+(?:by|in)|[ \t]+commit)[ \t*_]*:[ \t*_]*(\S+)"),
+    ),
+)
+_REFERENCE_SHAPE = re.compile(
+    r"(?i)^(?:[0-9a-f]{7,40}|(?:pr|mr|pull)?[-#!: ]*[0-9]+|https?://\S+/(?:commits?|pull|pulls|merge_requests)/\S+)$"
+)
 _SEPARATORS = re.compile(r"[\s,;]+")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _COMMIT_URL = re.compile(r"/commits?/([0-9a-fA-F]{4,40})\b")
@@ -43,7 +61,11 @@ class Unresolved:
 
 
 def explicit_references(incident: IncidentRecord) -> Iterator[ExplicitReference]:
-    """The commit references an incident carries, in field order."""
+    """The commit references an incident carries, in field order, each once."""
+    yield from dict.fromkeys(_references(incident))
+
+
+def _references(incident: IncidentRecord) -> Iterator[ExplicitReference]:
     for field, role, values in (
         ("fix_commits", "fix", incident.fix_commits),
         ("cause_commits", "inducing", incident.cause_commits),
@@ -52,8 +74,11 @@ def explicit_references(incident: IncidentRecord) -> Iterator[ExplicitReference]
             for token in _SEPARATORS.split(value.strip()):
                 if token:
                     yield ExplicitReference(token, field, role)  # type: ignore[arg-type]
-    for match in _ROOT_CAUSE.finditer(incident.text):
-        yield ExplicitReference(match[1].strip(".,;)"), "'root cause:' line", "inducing")
+    for role, where, pattern in _TEXT_LINES:
+        for match in pattern.finditer(incident.text):
+            token = match[1].strip(".,;)")
+            if _REFERENCE_SHAPE.match(token) and not token.isdigit():
+                yield ExplicitReference(token, where, role)  # type: ignore[arg-type]
 
 
 def resolve_reference(text: str, index: CommitIndex) -> tuple[Resolution, str]:

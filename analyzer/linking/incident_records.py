@@ -13,7 +13,8 @@ import duckdb
 #: in commit messages: incident.io ``reference``, PagerDuty ``incident_number``, Jira
 #: ``key``/``Issue key``, GitHub ``number``, Opsgenie ``tinyId``.
 RAW_REFERENCE_FIELDS = ("reference", "incident_number", "key", "Issue key", "number", "tinyId")
-#: Fields of the original record that may carry a ``root cause:`` line.
+#: Fields of the original record that may carry a ``root cause:`` line, when the importer
+#: left ``description`` empty.
 RAW_TEXT_FIELDS = ("body", "description", "summary")
 
 
@@ -64,9 +65,13 @@ def _record(
     if reference:
         refs.add(reference)
     refs.update(str(raw[field]) for field in RAW_REFERENCE_FIELDS if _scalar(raw.get(field)))
-    texts = [description or ""] + [
-        str(raw[field]) for field in RAW_TEXT_FIELDS if isinstance(raw.get(field), str)
-    ]
+    # the description is the importer's reading of the record's text; the raw fields are
+    # read only when it has none (an importer that does not know where the text is)
+    texts = (
+        [description]
+        if description
+        else [str(raw[field]) for field in RAW_TEXT_FIELDS if isinstance(raw.get(field), str)]
+    )
     return IncidentRecord(
         incident_id=incident_id,
         source=source,

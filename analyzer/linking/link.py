@@ -33,7 +33,7 @@ from analyzer.linking.ownership import (
 )
 from analyzer.linking.rules import LinkingRules, load_rules
 from analyzer.linking.summary import LinkNote, LinkSummary
-from analyzer.linking.szz import SzzVariant
+from analyzer.linking.szz import PathRules, SzzVariant
 from analyzer.linking.szz import szz_variant as choose_variant
 from analyzer.linking.szz_links import RepoContext, szz_links
 from analyzer.models import Link
@@ -169,7 +169,9 @@ def _szz(
         view.index,
         view.repos,
         variant,
-        skip_paths=rules.szz_skip_paths + config.excluded_globs,
+        paths=PathRules(
+            skip=rules.szz_skip_paths + config.excluded_globs, config=rules.szz_config_paths
+        ),
         workers=config.mining.workers,
     )
 

@@ -28,11 +28,13 @@ class FixPattern:
 
 @dataclasses.dataclass(frozen=True)
 class LinkingRules:
-    """Everything linking matches against: fix patterns, PR conventions, paths SZZ skips."""
+    """Everything linking matches against: fix patterns, PR conventions, paths SZZ skips
+    (tests and documentation; configuration)."""
 
     fix_patterns: tuple[FixPattern, ...]
     pull_request_patterns: tuple[re.Pattern[str], ...]
     szz_skip_paths: tuple[str, ...]
+    szz_config_paths: tuple[str, ...]
 
 
 #: Confidence of a user's own ``--fix-pattern``: as strong as a key such as INC-123.
@@ -48,6 +50,7 @@ def load_rules(extra_fix_patterns: Iterable[str] = ()) -> LinkingRules:
         fix_patterns=builtin + user,
         pull_request_patterns=tuple(re.compile(e["regex"]) for e in data["pull_request"]),
         szz_skip_paths=tuple(data["szz"]["skip_paths"]),
+        szz_config_paths=tuple(data["szz"]["config_paths"]),
     )
 
 

@@ -119,6 +119,20 @@ class _Target:
 
 
 @dataclasses.dataclass(frozen=True)
+class PathRules:
+    """Files SZZ does not blame (``.gitignore`` globs).
+
+    ``skip``: tests, documentation, excluded files: lines a fix changed there say nothing
+    about the code that failed. ``config``: configuration: a fix that only turns a knob
+    (a timeout, a replica count) mitigates, and whoever set the old value did not cause
+    the incident; a bad configuration change is found when the fix reverts it.
+    """
+
+    skip: tuple[str, ...] = ()
+    config: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
 class SzzFix:
     """What SZZ needs to know about one fix commit of one incident."""
 
@@ -129,7 +143,7 @@ class SzzFix:
     exclude: frozenset[str] = frozenset()
     first_parent: bool = False
     ignore_revs: tuple[str, ...] = ()
-    skip_paths: tuple[str, ...] = ()
+    paths: PathRules = PathRules()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -181,16 +195,29 @@ def _blame_targets(
             )
         beyond = " beyond whitespace" if variant.skip_cosmetic else ""
         return f"the fix changes no line{beyond}: nothing to blame"
-    blamable = [p for p in with_deletions if not is_excluded(p.old_path or "", fix.skip_paths)]
+    blamable = [p for p in with_deletions if not _set_aside(p.old_path or "", fix.paths)]
     if not blamable:
-        paths = ", ".join(sorted(p.old_path or "" for p in with_deletions))
-        return f"the fix changes only tests, documentation or excluded files ({paths})"
+        return _why_not_blamed(sorted(p.old_path or "" for p in with_deletions), fix.paths)
     if not variant.skip_cosmetic:
         return [_Target(p.old_path or "", frozenset(_all_deleted(p.hunks))) for p in blamable]
     targets = _code_changes(fix, blamable)
     if not targets:
         return "the fix changes only comments, blank lines or whitespace: nothing to blame"
     return targets
+
+
+def _set_aside(path: str, rules: PathRules) -> bool:
+    return is_excluded(path, rules.skip) or is_excluded(path, rules.config)
+
+
+def _why_not_blamed(paths: list[str], rules: PathRules) -> str:
+    shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+    if all(is_excluded(path, rules.config) for path in paths):
+        return (
+            f"the fix changes only configuration ({shown}): a mitigation, not evidence of "
+            "which commit caused the incident"
+        )
+    return f"the fix changes only tests, documentation, configuration or excluded files ({shown})"
 
 
 def _all_deleted(hunks: Iterable[Hunk]) -> list[int]:

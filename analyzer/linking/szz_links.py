@@ -11,9 +11,11 @@ from pathlib import Path
 from analyzer.errors import GitCommandError
 from analyzer.linking.commit_index import CommitIndex
 from analyzer.linking.incident_records import IncidentRecord
+from analyzer.linking.reverts import revert_link, reverted_commits
 from analyzer.linking.summary import LinkNote
 from analyzer.linking.szz import (
     Candidate,
+    PathRules,
     SzzFix,
     SzzOutcome,
     SzzVariant,
@@ -47,12 +49,15 @@ def szz_links(
     repos: Mapping[str, RepoContext],
     variant: SzzVariant,
     *,
-    skip_paths: tuple[str, ...],
+    paths: PathRules,
     workers: int | None = None,
 ) -> tuple[list[Link], list[LinkNote]]:
     """``inducing`` links for each incident's fixes (``fixes`` by incident id)."""
-    traces, notes = _traces(fixes, incidents, index, repos, skip_paths)
+    traces, reverts, notes = _traces(fixes, incidents, index, repos, paths)
     links: dict[tuple[str, str, str], Link] = {}
+    for link in reverts:
+        key = (link.incident_id, link.repo_id, link.sha)
+        links[key] = _stronger(links.get(key), link)
     for trace, outcome in _run_all(traces, variant, workers):
         if isinstance(outcome, str):
             notes.append(_note(trace, "szz_unavailable", outcome))
@@ -70,9 +75,11 @@ def _traces(
     incidents: Mapping[str, IncidentRecord],
     index: CommitIndex,
     repos: Mapping[str, RepoContext],
-    skip_paths: tuple[str, ...],
-) -> tuple[list[_Trace], list[LinkNote]]:
+    paths: PathRules,
+) -> tuple[list[_Trace], list[Link], list[LinkNote]]:
+    """What to blame, per fix; the fixes that are reverts give their links directly."""
     traces: list[_Trace] = []
+    reverts: list[Link] = []
     notes: list[LinkNote] = []
     for incident_id, fix_links in fixes.items():
         incident = incidents[incident_id]
@@ -92,6 +99,10 @@ def _traces(
                     )
                 )
                 continue
+            undone = [c for c in reverted_commits(commit, incident, index) if c.sha not in others]
+            if undone:
+                reverts += [revert_link(incident, link, c) for c in undone]
+                continue
             fix = SzzFix(
                 repo=repo.path,
                 sha=link.sha,
@@ -100,10 +111,10 @@ def _traces(
                 exclude=others,
                 first_parent=repo.first_parent,
                 ignore_revs=repo.ignore_revs,
-                skip_paths=skip_paths,
+                paths=paths,
             )
             traces.append(_Trace(incident, link, fix))
-    return traces, notes
+    return traces, reverts, notes
 
 
 def _run_all(
