@@ -156,6 +156,12 @@ def test_invalid_rule_fields_are_named(
     assert problem in str(caught.value)
 
 
+def test_a_missing_rules_file_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.toml"
+    with pytest.raises(RuleError, match=f"{missing}: rules file not found"):
+        load_rules(AttributionConfig(rules_file=str(missing)))
+
+
 def test_a_duplicate_id_in_one_file_is_an_error(tmp_path: Path) -> None:
     config = write_rules(tmp_path, GOOD_RULE + "\n" + GOOD_RULE)
     with pytest.raises(RuleError, match="rule id 'acme-first' is defined twice"):

@@ -222,3 +222,11 @@ def test_lines_per_class_with_blame_give_the_share_surviving_at_head(
     assert human.share_surviving == pytest.approx(1.0)
     assert lines.survival_available
     assert "for 7 of 7 commits" in lines.survival_note
+
+
+def test_attribute_refuses_to_create_a_store_that_was_never_mined(tmp_path: Path) -> None:
+    missing = tmp_path / "never-mined.duckdb"
+    result = run_jevons("attribute", "--db", str(missing), cwd=tmp_path)
+    assert result.returncode != 0
+    assert f"{missing}: no store here yet" in result.stderr
+    assert not missing.exists()
