@@ -331,7 +331,28 @@ def demo(
     ),
 ) -> None:
     """The whole pipeline on a bundled sample repository."""
-    _not_built("the demo")
+    from analyzer.demo import (
+        call_with,
+        dashboard_decision,
+        outcome_line,
+        run_demo,
+        summary_lines,
+    )
+
+    console = Console(highlight=False)
+    console.print(escape(f"Jevons demo: scenario {scenario}, output in {out}/"))
+    result = run_demo(scenario, out, on_step=lambda step: console.print(escape(outcome_line(step))))
+    for line in summary_lines(result):
+        console.print(escape(line), soft_wrap=True)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    launcher, sentence = dashboard_decision(
+        result, no_dashboard=no_dashboard, interactive=interactive
+    )
+    console.print(escape(sentence))
+    if launcher is not None:
+        call_with(launcher, db=result.context.db)
+    if any(step.status == "failed" for step in result.outcomes):
+        raise typer.Exit(1)
 
 
 def main() -> None:
