@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.config import Config, MiningConfig
-from analyzer.linking.churn import CommitChurn, compute_churn, repo_churn
+from analyzer.linking.churn import ChurnMethod, CommitChurn, compute_churn, repo_churn
 from analyzer.store import Store
 from tests.linking_helpers import record_repo
 from tests.repo_builder import RepoBuilder
@@ -52,9 +52,12 @@ def build_history(repo: RepoBuilder) -> dict[str, str]:
     return shas
 
 
-def test_rewritten_and_surviving_lines_are_counted_exactly(repo: RepoBuilder) -> None:
+@pytest.mark.parametrize("method", ["tracking", "blame"])
+def test_rewritten_and_surviving_lines_are_counted_exactly(
+    repo: RepoBuilder, method: ChurnMethod
+) -> None:
     shas = build_history(repo)
-    rows, _ = repo_churn(repo.path, excluded=EXCLUDED)
+    rows, _ = repo_churn(repo.path, excluded=EXCLUDED, method=method)
     by_sha = {row.sha: row for row in rows}
     assert by_sha[shas["c1"]] == CommitChurn(shas["c1"], 10, 2, 4, 5)
     assert by_sha[shas["c2"]] == CommitChurn(shas["c2"], 5, 0, 2, 3)
@@ -64,26 +67,32 @@ def test_rewritten_and_surviving_lines_are_counted_exactly(repo: RepoBuilder) ->
     assert by_sha[shas["c6"]] == CommitChurn(shas["c6"], 0, 0, 0, 0)  # vendored lines excluded
 
 
-def test_a_sparse_history_is_blamed_again_without_the_search_limit(repo: RepoBuilder) -> None:
+@pytest.mark.parametrize("method", ["tracking", "blame"])
+def test_a_sparse_history_is_counted_exactly(repo: RepoBuilder, method: ChurnMethod) -> None:
     # Nothing happens between day 0 and day 100, so blame's search edge (day 100 - 56)
     # has no commit to stop at: the count must still be exact.
     first = repo.commit("One", {"a.py": text(["a = 1", "b = 2"])}, date=day(0))
     second = repo.commit("Two", {"a.py": text(["a = 1", "b = 3"])}, date=day(100))
     third = repo.commit("Three", {"a.py": text(["a = 1", "b = 4"])}, date=day(110))
-    rows = {row.sha: row for row in repo_churn(repo.path)[0]}
+    rows = {row.sha: row for row in repo_churn(repo.path, method=method)[0]}
     assert rows[first] == CommitChurn(first, 2, 0, 0, 1)
     assert rows[second] == CommitChurn(second, 1, 1, 1, 0)
     assert rows[third] == CommitChurn(third, 1, 0, 0, 1)
 
 
-def test_on_first_parent_history_a_merges_lines_belong_to_the_merge(repo: RepoBuilder) -> None:
+@pytest.mark.parametrize("method", ["tracking", "blame"])
+def test_on_first_parent_history_a_merges_lines_belong_to_the_merge(
+    repo: RepoBuilder, method: ChurnMethod
+) -> None:
     repo.commit("Base", {"a.py": "a = 1\n"}, date=day(0))
     repo.checkout("feature", create=True)
     feature = repo.commit("Feature", {"a.py": text(["a = 1", "f1", "f2", "f3"])}, date=day(1))
     repo.checkout("main")
     merge = repo.merge("feature", date=day(2))
     later = repo.commit("Drop f2", {"a.py": text(["a = 1", "f1", "f3"])}, date=day(3))
-    first_parent = {row.sha: row for row in repo_churn(repo.path, first_parent=True)[0]}
+    first_parent = {
+        row.sha: row for row in repo_churn(repo.path, first_parent=True, method=method)[0]
+    }
     assert feature not in first_parent
     assert first_parent[merge] == CommitChurn(merge, 3, 1, 1, 2)
     full = {row.sha: row for row in repo_churn(repo.path, first_parent=False)[0]}
@@ -92,13 +101,36 @@ def test_on_first_parent_history_a_merges_lines_belong_to_the_merge(repo: RepoBu
     assert later in full
 
 
+def test_both_methods_agree_when_names_are_swapped_or_reused(repo: RepoBuilder) -> None:
+    repo.commit("Files", {"a.py": text(["a1", "a2", "a3"]), "b.py": text(["b1"])}, date=day(0))
+    repo.git("mv", "a.py", "tmp.py")
+    repo.git("mv", "b.py", "a.py")
+    repo.git("mv", "tmp.py", "b.py")
+    repo.commit("Swap", {"c.py": "c\n"}, date=day(1))
+    repo.git("mv", "c.py", "d.py")
+    repo.commit(
+        "Reuse a name", {"c.py": text(["new"]), "b.py": text(["a1", "A2", "a3"])}, date=day(2)
+    )
+    tracked = sorted(repo_churn(repo.path, method="tracking")[0], key=str)
+    assert tracked == sorted(repo_churn(repo.path, method="blame")[0], key=str)
+    assert sum(row.surviving_at_head for row in tracked) == 3 + 1 + 1 + 1  # every line at HEAD
+
+
+def test_line_tracking_needs_no_blame_and_agrees_with_it(repo: RepoBuilder) -> None:
+    build_history(repo)
+    tracked, processes = repo_churn(repo.path, excluded=EXCLUDED)
+    assert processes == 0
+    blamed, _ = repo_churn(repo.path, excluded=EXCLUDED, method="blame")
+    assert sorted(tracked, key=str) == sorted(blamed, key=str)
+
+
 def test_one_blame_per_changed_file_per_commit_and_per_file_at_head(
     repo: RepoBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build_history(repo)
     trace = tmp_path / "trace.log"
     monkeypatch.setenv("GIT_TRACE", str(trace))
-    _, processes = repo_churn(repo.path, excluded=EXCLUDED)
+    _, processes = repo_churn(repo.path, excluded=EXCLUDED, method="blame")
     blames = [line for line in trace.read_text().splitlines() if "built-in: git blame" in line]
     # deletions: c2, c3, c5, c6 each delete from one file; at HEAD: main.py only
     assert processes == len(blames) == 5

@@ -27,16 +27,19 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
 from analyzer.config import Config
 from analyzer.git.blame import Blame, BlameOptions, BlameRequest, blame_many, run_git
+from analyzer.linking.line_tracking import track_lines
 from analyzer.linking.patches import CommitPatch, history_patches
 from analyzer.metrics.exclusions import is_excluded
 from analyzer.store import Store, open_store, writer_lock
 
 WINDOWS = (dt.timedelta(days=14), dt.timedelta(days=28))
+ChurnMethod = Literal["tracking", "blame"]
 #: How far before the longest window blame searches, so that the edge of its search is
 #: (almost always) older than the window itself.
 _SEARCH_MARGIN = dt.timedelta(days=28)
@@ -120,8 +123,37 @@ def repo_churn(
     first_parent: bool = True,
     excluded: Sequence[str] = (),
     workers: int | None = None,
+    method: ChurnMethod | None = None,
 ) -> tuple[list[CommitChurn], int]:
-    """Every commit's churn in the repository at ``repo``, and the blame processes it took."""
+    """Every commit's churn in the repository at ``repo``, and the blame processes it took.
+
+    ``method``: ``tracking`` (one pass, first-parent history only; the default there) or
+    ``blame`` (any history; the default on full history). Both give the same counts.
+    """
+    chosen = method or ("tracking" if first_parent else "blame")
+    if chosen == "tracking":
+        if not first_parent:
+            raise ValueError("line tracking needs first-parent history; use method='blame'")
+        return _tracked(repo, head, excluded), 0
+    return _blamed(repo, head, first_parent, excluded, workers)
+
+
+def _tracked(repo: Path, head: str, excluded: Sequence[str]) -> list[CommitChurn]:
+    tracker = track_lines(repo, head=head, windows=WINDOWS, excluded=excluded)
+    text = set(_text_files(repo, head))
+    alive: Counter[int] = Counter()
+    for path, lines in tracker.files.items():
+        if path in text and not is_excluded(path, excluded):
+            alive.update(lines)
+    return [
+        _row(sha, tracker.added[i], tracker.rewritten[0][i], tracker.rewritten[1][i], alive[i])
+        for i, sha in enumerate(tracker.shas)
+    ]
+
+
+def _blamed(
+    repo: Path, head: str, first_parent: bool, excluded: Sequence[str], workers: int | None
+) -> tuple[list[CommitChurn], int]:
     added: Counter[str] = Counter()
     deletions: list[_Deletion] = []
     for commit in history_patches(repo, rev=head, first_parent=first_parent):
@@ -131,16 +163,22 @@ def repo_churn(
     rewritten, blamed = _rewritten(repo, deletions, options, workers)
     surviving, at_head = _surviving(repo, head, options, excluded, workers)
     rows = [
-        CommitChurn(
-            sha=sha,
-            lines_added=n,
-            rewritten_14d=min(n, rewritten[0][sha]),
-            rewritten_28d=min(n, rewritten[1][sha]),
-            surviving_at_head=min(n, surviving[sha]),
-        )
+        _row(sha, n, rewritten[0][sha], rewritten[1][sha], surviving[sha])
         for sha, n in added.items()
     ]
     return rows, blamed + at_head
+
+
+def _row(sha: str, added: int, in_14d: int, in_28d: int, alive: int) -> CommitChurn:
+    # a line is rewritten or survives once; the caps only guard against a diff that
+    # blame and the patch stream cut differently
+    return CommitChurn(
+        sha=sha,
+        lines_added=added,
+        rewritten_14d=min(added, in_14d),
+        rewritten_28d=min(added, in_28d),
+        surviving_at_head=min(added, alive),
+    )
 
 
 def _lines_added(commit: CommitPatch, excluded: Sequence[str]) -> int:

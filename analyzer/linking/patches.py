@@ -158,23 +158,32 @@ def _commit_from(header: bytes, body: list[bytes]) -> CommitPatch:
 
 
 def parse_patch(lines: Iterator[bytes]) -> Iterator[FilePatch]:
-    """Read a ``-U0`` patch, yielding each file that has hunks (binary files have none)."""
+    """Read a ``-U0`` patch, yielding each file that has hunks or was renamed (a binary
+    file's change has no hunks and is left out)."""
     paths: dict[str, str | None] = {}
     hunks: list[Hunk] = []
     started = False
     for line in lines:
         if line.startswith(b"diff --git "):
-            if started and hunks:
+            if started and (hunks or _renamed(paths)):
                 yield FilePatch(paths.get("old"), paths.get("new"), tuple(hunks))
             started, paths, hunks = True, {}, []
+        elif line.startswith(b"rename from "):
+            paths["old"] = _patch_path(line[len(b"rename from ") :], b"")
+        elif line.startswith(b"rename to "):
+            paths["new"] = _patch_path(line[len(b"rename to ") :], b"")
         elif line.startswith(b"--- "):
             paths["old"] = _patch_path(line[4:], b"a/")
         elif line.startswith(b"+++ "):
             paths["new"] = _patch_path(line[4:], b"b/")
         elif line.startswith(b"@@ "):
             hunks.append(_read_hunk(line, lines))
-    if started and hunks:
+    if started and (hunks or _renamed(paths)):
         yield FilePatch(paths.get("old"), paths.get("new"), tuple(hunks))
+
+
+def _renamed(paths: dict[str, str | None]) -> bool:
+    return paths.get("old") is not None and paths.get("new") not in (None, paths.get("old"))
 
 
 def _patch_path(raw: bytes, prefix: bytes) -> str | None:
@@ -183,7 +192,7 @@ def _patch_path(raw: bytes, prefix: bytes) -> str | None:
     if text == b"/dev/null":
         return None
     name = unquote_path(text.decode("utf-8", errors="surrogateescape"))
-    return name[len(prefix) :] if name.startswith(prefix.decode()) else name
+    return name[len(prefix) :] if prefix and name.startswith(prefix.decode()) else name
 
 
 def _read_hunk(header: bytes, lines: Iterator[bytes]) -> Hunk:
