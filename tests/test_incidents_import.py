@@ -49,7 +49,7 @@ def test_a_bad_record_at_the_end_leaves_nothing_imported(tmp_path: Path) -> None
     path = generic_csv(tmp_path / "a.csv", 12_000, last="B1,late,not a time\n")
     with pytest.raises(IncidentImportError, match="record 12002, field 'created_at'"):
         import_incidents([path], db=db)
-    # 12,000 good rows went to the store in batches before the bad one: all rolled back.
+    # 12,000 good rows were read, checked and staged (in batches) before the bad one.
     assert table(db, "SELECT count(*) FROM incidents") == [(0,)]
 
 

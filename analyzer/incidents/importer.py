@@ -1,15 +1,17 @@
 """``import_incidents``: files in, normalised incidents in the store, a summary out.
 
-Each file is one transaction: it lands whole or not at all. With ``skip_invalid`` an invalid
-record is left out and reported instead, but a file that cannot be read (malformed JSON, an
-unknown format) still lands not at all. Files are read as streams and written in batches,
-so a 100,000-incident export needs no more memory than a small one.
+Each file lands whole or not at all: its records are all read and checked (and staged on
+disk, see :mod:`.upsert`) before one transaction writes them. With ``skip_invalid`` an
+invalid record is left out and reported instead, but a file that cannot be read (malformed
+JSON, an unknown format) still lands not at all. Files are read as streams and written in
+bulk, so a 100,000-incident export needs no more memory than a small one.
 """
 
 from __future__ import annotations
 
 import collections
 import dataclasses
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,7 +25,7 @@ from analyzer.incidents.reading import RecordFile, open_record_file
 from analyzer.incidents.record import RecordView
 from analyzer.incidents.severity import SeverityScale, load_scale
 from analyzer.incidents.summary import MAX_SKIPPED_DETAILS, FileImport, ImportSummary, SkippedRecord
-from analyzer.incidents.upsert import IncidentWriter
+from analyzer.incidents.upsert import IncidentStager
 from analyzer.incidents.validate import RecordError, load_zone
 from analyzer.models import Incident
 from analyzer.store import Store, open_store, writer_lock
@@ -99,22 +101,23 @@ def _import_file(store: Store, path: Path, plan: _Plan) -> FileImport:
         fields=choice.fmt.field_paths(plan.config.incidents),
         source_file=str(path),
     )
-    with store.transaction() as conn:
-        writer = IncidentWriter(conn)
-        tally = _Tally()
+    tally = _Tally()
+    with tempfile.TemporaryDirectory(prefix="jevons-import-") as scratch:
+        stager = IncidentStager(Path(scratch) / "incidents.parquet")
         for raw in source.records():
             outcome = _normalise(raw, source, choice, ctx, tally, plan.skip_invalid)
             if isinstance(outcome, Incident):
-                writer.add(outcome)
-        writer.flush()
+                stager.add(outcome)
+        with store.transaction() as conn:
+            applied = stager.apply(conn)
     return FileImport(
         path=str(path),
         format=choice.fmt.source,
         shape=choice.shape,
         detected=choice.detected,
-        new=writer.new,
-        changed=writer.changed,
-        unchanged=writer.unchanged,
+        new=applied.new,
+        changed=applied.changed,
+        unchanged=applied.unchanged,
         skipped_count=tally.skipped_count,
         skipped=tuple(tally.skipped),
         filtered=dict(tally.filtered),

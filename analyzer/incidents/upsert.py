@@ -1,24 +1,32 @@
-"""Incidents written to the store in bulk, by id, changing only what changed.
+"""Incidents staged on disk as they are read, then written to the store in one transaction.
 
-Rows are gathered into batches, handed to DuckDB as Arrow tables (one scan per batch, not a
-statement per row) and upserted on ``incident_id`` inside the caller's transaction. A row
-equal to the stored one (``source_file`` aside) is not rewritten, so importing the same file
-again changes nothing and says so.
+DuckDB keeps a transaction's rows in memory until it commits when they arrive as many small
+inserts, so a file's incidents are first appended, a batch at a time, to a Parquet file in
+a scratch directory (nothing is held but the batch), and then applied by a few set-based
+statements in one transaction, which DuckDB runs within its memory limit, spilling to disk
+if needed. Applying compares each staged row with the stored one (``source_file`` aside):
+equal rows are left alone, so importing the same file again changes nothing and says so;
+within a file the last record with an id wins.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from analyzer.models import Incident
 
 BATCH_SIZE = 5000
-_BATCH_VIEW = "jevons_incident_batch"
+#: DuckDB's memory while applying a file (restored afterwards): enough to be quick, and
+#: the same for a file of any size.
+APPLY_MEMORY_LIMIT = "256MB"
+_STAGED = "jevons_staged_incidents"
 
 _TIME = pa.timestamp("us")
 _SHAS = pa.list_(pa.string())
@@ -86,71 +94,102 @@ def _naive_utc(stamp: dt.datetime | None) -> dt.datetime | None:
     return stamp.astimezone(dt.UTC).replace(tzinfo=None) if stamp is not None else None
 
 
+_NAMES = _SCHEMA.names
+#: Every column but the file a row came from: what "the same incident" means.
+_COMPARED = [name for name in _NAMES if name not in ("incident_id", "source_file")]
+#: Staged rows carry their position in the file, so the last of a repeated id wins.
+_STAGING_SCHEMA = _SCHEMA.append(pa.field("seq", pa.int64()))
+
+
 def _row_of(table: str) -> str:
-    return (
-        "("
-        + ", ".join(f"{table}.{c}::VARCHAR" if c == "raw" else f"{table}.{c}" for c in _COMPARED)
-        + ")"
-    )
+    columns = (f"{table}.{c}::VARCHAR" if c == "raw" else f"{table}.{c}" for c in _COMPARED)
+    return "(" + ", ".join(columns) + ")"
 
 
+_DIFFERS = f"{_row_of('i')} IS DISTINCT FROM {_row_of('s')}"
 _COUNT_SQL = f"""
 SELECT count(*) FILTER (WHERE i.incident_id IS NULL),
-       count(*) FILTER (
-           WHERE i.incident_id IS NOT NULL AND {_row_of("i")} IS DISTINCT FROM {_row_of("b")}
-       )
-FROM {_BATCH_VIEW} b LEFT JOIN incidents i USING (incident_id)
+       count(*) FILTER (WHERE i.incident_id IS NOT NULL AND {_DIFFERS})
+FROM {_STAGED} s LEFT JOIN incidents i USING (incident_id)
 """
-_UPSERT_SQL = f"""
-INSERT OR REPLACE INTO incidents ({", ".join(_NAMES)})
-SELECT {", ".join(f"b.{n}::JSON" if n == "raw" else f"b.{n}" for n in _NAMES)}
-FROM {_BATCH_VIEW} b
-WHERE NOT EXISTS (
-    SELECT 1 FROM incidents i
-    WHERE i.incident_id = b.incident_id AND {_row_of("i")} IS NOT DISTINCT FROM {_row_of("b")}
-)
+_DELETE_CHANGED_SQL = f"""
+DELETE FROM incidents i USING {_STAGED} s
+WHERE i.incident_id = s.incident_id AND {_DIFFERS}
+"""
+_INSERT_SQL = f"""
+INSERT INTO incidents ({", ".join(_NAMES)})
+SELECT {", ".join(f"s.{n}::JSON" if n == "raw" else f"s.{n}" for n in _NAMES)}
+FROM {_STAGED} s ANTI JOIN incidents i USING (incident_id)
 """
 
 
-@dataclasses.dataclass
-class IncidentWriter:
-    """Buffers incidents and upserts them a batch at a time on ``conn`` (already inside a
-    transaction). Within a batch the last record with an id wins, as it would row by row."""
+@dataclasses.dataclass(frozen=True)
+class Applied:
+    """What applying a file did: rows new, changed (rewritten) and unchanged (left alone)."""
 
-    conn: duckdb.DuckDBPyConnection
-    batch_size: int = BATCH_SIZE
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    _pending: dict[str, Incident] = dataclasses.field(default_factory=dict)
-    _repeats: int = 0
+    new: int
+    changed: int
+    unchanged: int
+
+
+class IncidentStager:
+    """Appends incidents to a Parquet file at ``path``, :data:`BATCH_SIZE` at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        self._batch: list[Incident] = []
+        self._writer: pq.ParquetWriter | None = None
 
     def add(self, incident: Incident) -> None:
-        if incident.incident_id in self._pending:
-            self._repeats += 1
-        self._pending[incident.incident_id] = incident
-        if len(self._pending) >= self.batch_size:
-            self.flush()
+        self._batch.append(incident)
+        if len(self._batch) >= BATCH_SIZE:
+            self._flush()
 
-    def flush(self) -> None:
-        """Write what is buffered."""
-        if not self._pending:
+    def close(self) -> None:
+        """Write the last batch and finish the file."""
+        self._flush()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def _flush(self) -> None:
+        if not self._batch:
             return
-        rows = list(self._pending.values())
-        columns = zip(*map(_row, rows), strict=True)
+        columns = [list(c) for c in zip(*map(_row, self._batch), strict=True)]
+        columns.append(list(range(self.count, self.count + len(self._batch))))
         table = pa.Table.from_arrays(
-            [pa.array(values, kind) for values, kind in zip(columns, _SCHEMA.types, strict=True)],
-            schema=_SCHEMA,
+            [pa.array(v, t) for v, t in zip(columns, _STAGING_SCHEMA.types, strict=True)],
+            schema=_STAGING_SCHEMA,
         )
-        self.conn.register(_BATCH_VIEW, table)
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.path, _STAGING_SCHEMA, compression="zstd")
+        self._writer.write_table(table)
+        self.count += len(self._batch)
+        self._batch.clear()
+
+    def apply(self, conn: duckdb.DuckDBPyConnection) -> Applied:
+        """Upsert the staged incidents on ``conn``, inside the caller's transaction."""
+        self.close()
+        if self.count == 0:
+            return Applied(0, 0, 0)
+        quoted = str(self.path).replace("'", "''")
+        conn.execute(
+            f"CREATE OR REPLACE TEMP VIEW {_STAGED} AS SELECT * EXCLUDE (seq) "
+            f"FROM read_parquet('{quoted}') "
+            "QUALIFY row_number() OVER (PARTITION BY incident_id ORDER BY seq DESC) = 1"
+        )
+        limit = conn.execute("SELECT current_setting('memory_limit')").fetchone()
+        conn.execute(f"SET memory_limit = '{APPLY_MEMORY_LIMIT}'")
         try:
-            counted = self.conn.execute(_COUNT_SQL).fetchone()
-            new, changed = (int(counted[0]), int(counted[1])) if counted else (0, 0)
-            self.conn.execute(_UPSERT_SQL)
+            counted = conn.execute(_COUNT_SQL).fetchone()
+            assert counted is not None
+            new, changed = int(counted[0]), int(counted[1])
+            conn.execute(_DELETE_CHANGED_SQL)
+            conn.execute(_INSERT_SQL)
         finally:
-            self.conn.unregister(_BATCH_VIEW)
-        self.new += new
-        self.changed += changed
-        self.unchanged += len(rows) - new - changed + self._repeats
-        self._pending.clear()
-        self._repeats = 0
+            if limit is not None:
+                conn.execute(f"SET memory_limit = '{limit[0]}'")
+            conn.execute(f"DROP VIEW IF EXISTS {_STAGED}")
+        # A repeated id is one row, counted once more for each repeat as unchanged.
+        return Applied(new, changed, self.count - new - changed)
