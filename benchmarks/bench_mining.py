@@ -45,7 +45,7 @@ def _floor(repo: Path, workers: int) -> tuple[Timing, Timing]:
     floor = time_floor(list(blobs.values()), contents, MiningConfig().max_blob_bytes)
     note = (
         f"{floor.blobs:,} unique blobs ({floor.python_blobs:,} Python) in memory, "
-        f"one process, divided by {workers} workers"
+        f"one process, CPU time divided by {workers} workers"
     )
     full = Timing("floor: lizard + radon alone / workers", floor.full_seconds / workers,
                   floor.full_seconds, note)  # fmt: skip
