@@ -7,8 +7,9 @@ the floor: lizard and radon alone on the unique blobs Jevons measures, divided b
 workers. Targets: lizard-only cold >= 3x faster than PyDriller; full cold within 1.25x of
 the floor; warm >= 50x faster than cold.
 
-``BENCH_REPO`` picks the repository (default: a generated one of ``BENCH_COMMITS``
-first-parent commits, 1200 unless set); ``BENCH_WORKERS`` the workers (2);
+``BENCH_REPO`` picks the repository (default: the bundled sample scenario's repository,
+generated under ``sample_repos/generated`` once and reused; with ``BENCH_COMMITS=N`` a
+synthetic repository of N first-parent commits instead); ``BENCH_WORKERS`` the workers (2);
 ``BENCH_WILY_REVISIONS`` how many revisions wily builds (40); ``BENCH_SKIP`` a comma list
 of contenders to leave out (``pydriller``, ``wily``).
 """
@@ -27,6 +28,8 @@ from benchmarks.generated_repo import generate_repository
 from benchmarks.history import first_parent_commits, measured_blobs, read_blobs
 from benchmarks.report import print_report
 from benchmarks.timing import Timing, load_average
+from sample_repos.generate import generate_scenario
+from sample_repos.scenario import DEFAULT_SCENARIO
 
 RESULTS_DIR = Path(__file__).parent / "results"
 
@@ -34,9 +37,12 @@ RESULTS_DIR = Path(__file__).parent / "results"
 def _repository(context: BenchContext) -> Path:
     if context.repo is not None:
         return context.repo.resolve()
-    commits = int(os.environ.get("BENCH_COMMITS", "1200"))
-    print(f"generating a repository of {commits:,} first-parent commits ...", flush=True)
-    return generate_repository(context.scratch / "generated-repo", commits)
+    if os.environ.get("BENCH_COMMITS"):
+        commits = int(os.environ["BENCH_COMMITS"])
+        print(f"generating a repository of {commits:,} first-parent commits ...", flush=True)
+        return generate_repository(context.scratch / "generated-repo", commits)
+    print(f"sample repository '{DEFAULT_SCENARIO}' (generated once, then reused) ...", flush=True)
+    return generate_scenario(DEFAULT_SCENARIO).repo
 
 
 def _floor(repo: Path, workers: int) -> tuple[Timing, Timing]:
