@@ -31,6 +31,7 @@ def run_jevons(name: str, repo: Path, db: Path, workers: int, metric_set: str) -
     timing.note = (
         f"{summary.commits_mined:,} commits read, {summary.blobs_measured:,} blobs measured"
         + (f" ({summary.blob_errors:,} with errors)" if summary.blob_errors else "")
+        + f"; miner process {timing.cpu_main:.1f}s CPU, the rest in its workers and git"
     )
     return timing
 

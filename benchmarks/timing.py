@@ -26,23 +26,27 @@ class Timing:
     cpu: float = 0.0
     note: str = ""
     extrapolated: bool = False
+    #: CPU seconds of this process alone (for Jevons: the miner without its pool workers)
+    cpu_main: float = 0.0
 
 
-def _cpu_seconds() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+def _cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 @contextmanager
 def timed(timing: Timing) -> Iterator[Timing]:
-    """Fill ``timing.wall`` and ``timing.cpu`` with what the body spends."""
-    wall, cpu = time.perf_counter(), _cpu_seconds()
+    """Fill ``timing.wall``, ``timing.cpu`` and ``timing.cpu_main`` with what the body
+    spends."""
+    wall = time.perf_counter()
+    own, children = _cpu_seconds(resource.RUSAGE_SELF), _cpu_seconds(resource.RUSAGE_CHILDREN)
     try:
         yield timing
     finally:
         timing.wall = time.perf_counter() - wall
-        timing.cpu = _cpu_seconds() - cpu
+        timing.cpu_main = _cpu_seconds(resource.RUSAGE_SELF) - own
+        timing.cpu = timing.cpu_main + _cpu_seconds(resource.RUSAGE_CHILDREN) - children
 
 
 def load_average() -> str:
