@@ -442,11 +442,14 @@ class Planner:
             SERVICE_BY_NAME[service].incident_source if service in SERVICE_BY_NAME else "incidentio"
         )
         severity = min(4, max(1, round(self.rng.normalvariate(3.0 + severity_bias, 0.8))))
-        ack = created + dt.timedelta(minutes=self.rng.uniform(1, 25))
+        created = created.replace(microsecond=0)  # incident tools record whole seconds
+        ack = created + dt.timedelta(seconds=round(self.rng.uniform(1, 25) * 60))
         duration = dt.timedelta(
             minutes=min(2880, max(12, math.exp(self.rng.normalvariate(4.4, 0.9))))
         )
-        resolved: dt.datetime | None = created + duration
+        resolved: dt.datetime | None = created + dt.timedelta(
+            seconds=round(duration.total_seconds())
+        )
         if resolved is not None and resolved > self.s.end_at:
             resolved = None
         incident = IncidentPlan(
