@@ -36,6 +36,7 @@ from tests.dashboard.browsing import (
     PAGES,
     chromium_path,
     launch,
+    page_url,
     visit,
     wait_ready,
 )
@@ -124,8 +125,8 @@ def time_pages(store: Path, log: Path) -> dict[str, tuple[float, float]]:
 
 def _through_sidebar(page: Any, base: str, name: str, charts: int) -> float:
     started = time.perf_counter()
-    page.locator(f'[data-testid="stSidebarNav"] a[href$="/{name}"]').click()
-    page.wait_for_url(f"{base}/{name}")
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=TITLES[name]).click()
+    page.wait_for_url(page_url(base, name))
     page.get_by_role("heading", name=TITLES[name]).first.wait_for(timeout=120_000)
     wait_ready(page, charts)
     seconds = time.perf_counter() - started
@@ -193,7 +194,7 @@ async def _one_session(browser: Any, base: str, number: int, deadline: float,
         name = rng.choice(list(PAGES))
         started = time.monotonic()
         try:
-            await page.goto(f"{base}/{name}", wait_until="domcontentloaded")
+            await page.goto(page_url(base, name), wait_until="domcontentloaded")
             await page.wait_for_selector("h1", timeout=120_000)
             await page.wait_for_selector(
                 '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)

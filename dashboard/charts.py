@@ -44,8 +44,8 @@ def adoption_rule(adoption: dt.date | None, method: str = "") -> alt.LayerChart 
     rule = alt.Chart(data).mark_rule(strokeDash=[6, 4], color="#555").encode(
         x="date:T", tooltip=[alt.Tooltip("label:N", title="Marker"),
                              alt.Tooltip("date:T", title="Date")])
-    text = alt.Chart(data).mark_text(align="left", dx=4, dy=-6, color="#555").encode(
-        x="date:T", y=alt.value(8), text="label:N")
+    text = alt.Chart(data).mark_text(align="left", baseline="top", dx=4, color="#555").encode(
+        x="date:T", y=alt.value(2), text="label:N")
     return alt.layer(rule, text)
 
 

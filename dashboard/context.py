@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Literal
 
 import streamlit as st
@@ -109,10 +110,12 @@ def missing_parts(context: PageContext) -> None:
         st.code(step.command, language="bash")
 
 
-def analysed_page(title: str, need: Need = "commits", *, lists_note: bool = False
+def analysed_page(title: str, need: Need = "commits", *, lists_note: bool = False,
+                  choose_periods: Callable[[PageContext], data.Periods | None] | None = None,
                   ) -> tuple[PageContext, AnalysisResult] | None:
     """A page's common start: its title, the store check, the scope caption and the
-    analysis; ``None`` (after saying what to run) when the store lacks what it needs."""
+    analysis (with the decomposition periods ``choose_periods`` draws widgets for);
+    ``None`` (after saying what to run) when the store lacks what it needs."""
     st.title(title)
     ctx = current()
     if not require(ctx, need):
@@ -120,8 +123,9 @@ def analysed_page(title: str, need: Need = "commits", *, lists_note: bool = Fals
     show_scope(ctx, lists_only_note=lists_note)
     if need != "commits" and not ctx.state.has_links:
         missing_parts(ctx)
+    periods = choose_periods(ctx) if choose_periods is not None else None
     try:
-        return ctx, data.analysis(ctx.settings.db, ctx.filters, ctx.settings.config)
+        return ctx, data.analysis(ctx.settings.db, ctx.filters, ctx.settings.config, periods)
     except StoreLockedError:
         st.warning(data.BUSY_MESSAGE, icon=":material/sync:")
         return None

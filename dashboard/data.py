@@ -32,6 +32,8 @@ from dashboard.store_state import StoreState, fingerprint, read_store_state, rea
 
 T = TypeVar("T")
 Fingerprint = tuple[str, int, int]
+#: Two ``(start, end)`` date ranges for the decomposition, end exclusive.
+Periods = tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]
 #: Session-state key the app and the tests use to choose the store.
 DB_KEY = "db_path"
 BUSY_KEY = "_jevons_store_busy"
@@ -68,13 +70,15 @@ def store_state(db: Path) -> StoreState:
         return StoreState(path=db, problem=BUSY_MESSAGE)
 
 
-def analysis(db: Path, filters: Filters, config_file: Path | None = None) -> AnalysisResult:
-    """The analysis of the store for the filters' repository and dates (cached)."""
+def analysis(db: Path, filters: Filters, config_file: Path | None = None,
+             periods: Periods | None = None) -> AnalysisResult:
+    """The analysis of the store for the filters' repository and dates (cached);
+    ``periods`` chooses the decomposition's two periods (default: around adoption)."""
     config = analysis_config(config_file)
-    key = f"{db}|{filters.repo}|{filters.date_from}|{filters.date_to}|{config!r}"
+    key = f"{db}|{filters.repo}|{filters.date_from}|{filters.date_to}|{periods}|{config!r}"
     return _keep_last_good("analysis", key, lambda: _analysis(
         str(db), fingerprint(db), filters.repo, filters.date_from, filters.date_to,
-        repr(config), config))
+        periods, repr(config), config))
 
 
 def incident_table(db: Path, filters: Filters) -> pd.DataFrame:
@@ -132,10 +136,11 @@ def _state(db: str, fp: Fingerprint) -> StoreState:
 
 @st.cache_data(show_spinner="Analysing the store…", max_entries=32)
 def _analysis(db: str, fp: Fingerprint, repo: str | None, date_from: dt.date | None,
-              date_to: dt.date | None, config_key: str, _config: AnalysisConfig
-              ) -> AnalysisResult:
+              date_to: dt.date | None, periods: Periods | None, config_key: str,
+              _config: AnalysisConfig) -> AnalysisResult:
+    period_a, period_b = periods if periods is not None else (None, None)
     return analyze(reader(Path(db)), date_from=date_from, date_to=date_to, repo=repo,
-                   config=_config)
+                   config=_config, period_a=period_a, period_b=period_b)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analyzer.analysis import EVIDENCE_WORDS, AnalysisResult
-from analyzer.analysis.result import Comparison, Decomposition, Estimate, TestResult
+from analyzer.analysis import (
+    EVIDENCE_WORDS,
+    AnalysisResult,
+    Comparison,
+    Decomposition,
+    Estimate,
+    TestResult,
+)
 from dashboard.charts import class_order
 from dashboard.wording import class_label
 

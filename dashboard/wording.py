@@ -27,7 +27,8 @@ CLASS_LABELS: dict[str, str] = {
 
 def escape_markdown(text: object, *, limit: int = 500) -> str:
     """``text`` as Markdown that renders literally: one line, at most ``limit`` characters."""
-    plain = _CONTROL.sub("", _LINE_BREAKS.sub(" ", str(text)))
+    # Leading blanks would open an indented code block; the text is one line, so strip them.
+    plain = _CONTROL.sub("", _LINE_BREAKS.sub(" ", str(text))).strip()
     if len(plain) > limit:
         plain = plain[: limit - 1] + "…"
     return _PUNCTUATION.sub(r"\\\1", plain)

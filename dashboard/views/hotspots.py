@@ -16,8 +16,8 @@ def ranking(rows: pd.DataFrame) -> None:
     """The chart of the top files and the full table."""
     blocks.chart(charts.hotspot_chart(rows, top=TOP), "hotspots_chart")
     blocks.table(
-        rows.drop(columns=["repo_id", "path"]).rename(columns={
-            "rank": "Rank", "file": "File", "changes": "Changes",
+        rows.drop(columns=["file"]).rename(columns={
+            "rank": "Rank", "repo_id": "Repository", "path": "Path", "changes": "Changes",
             "lines_changed": "Lines changed", "ccn_total": "CCN now", "nloc": "NLOC now",
             "score": "Score", "ai_share": "AI share", "authors": "Authors",
             "incidents": "Incidents induced", "fix_incidents": "Incidents fixed"}),
@@ -28,12 +28,12 @@ def ranking(rows: pd.DataFrame) -> None:
 
 def file_trend(ctx: context.PageContext, rows: pd.DataFrame) -> None:
     """The chosen file's complexity after each change, coloured by authorship."""
-    keys = [f"{r.repo_id}\x00{r.path}" for r in rows.itertuples()]
-    labels = dict(zip(keys, (one_line(f, 120) for f in rows["file"]), strict=True))
-    chosen = st.selectbox("File", keys, format_func=labels.get, key="hotspot_pick")
+    by_rank = {int(r.rank): r for r in rows.itertuples()}
+    chosen = st.selectbox("File", list(by_rank), key="hotspot_pick",
+                          format_func=lambda rank: one_line(f"{rank}. {by_rank[rank].file}", 120))
     if chosen is None:
         return
-    repo_id, path = chosen.split("\x00", 1)
+    repo_id, path = str(by_rank[chosen].repo_id), str(by_rank[chosen].path)
     history = data.file_history(ctx.settings.db, repo_id, path, ctx.filters)
     if history["ccn_total"].notna().sum() == 0:
         st.info("No complexity was measured for this file (an unsupported language, or "

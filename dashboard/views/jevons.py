@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analyzer.analysis.result import Decomposition
-from dashboard import blocks, charts, context, tables
+from analyzer.analysis import Decomposition
+from dashboard import blocks, charts, context, data, tables
+from dashboard.filters import quarters
 from dashboard.wording import escape_markdown, interval, number, signed
 
+AROUND_ADOPTION = "Before and after AI adoption"
+TWO_QUARTERS = "Two quarters"
 SEPARATION_WORDS = {
     "volume-mix": "Volume effect minus mix effect",
     "volume-rate": "Volume effect minus rate effect",
@@ -44,8 +47,33 @@ def separation_table(decomposition: Decomposition) -> None:
         blocks.table(rows, key="jevons_separation_table")
 
 
+def choose_periods(ctx: context.PageContext) -> data.Periods | None:
+    """Around the adoption point (the analysis' default), or two calendar quarters."""
+    state = ctx.state
+    choice = st.radio("Compare", [AROUND_ADOPTION, TWO_QUARTERS], horizontal=True,
+                      key="jevons_periods")
+    if choice != TWO_QUARTERS or state.first_day is None or state.last_day is None:
+        return None
+    found = quarters(state.first_day, state.last_day)
+    if len(found) < 2:
+        st.info("The store spans less than two quarters.")
+        return None
+    labels = {q.label: q for q in found}
+    left, right = st.columns(2)
+    first = left.selectbox("Period A", list(labels), index=len(found) - 2,
+                           key="jevons_quarter_a")
+    second = right.selectbox("Period B", list(labels), index=len(found) - 1,
+                             key="jevons_quarter_b")
+    a, b = labels[first], labels[second]
+    if a == b:
+        st.info("Choose two different quarters.")
+        return None
+    return (a.start, a.end), (b.start, b.end)
+
+
 def main() -> None:
-    page = context.analysed_page("Jevons decomposition", "incidents")
+    page = context.analysed_page("Jevons decomposition", "incidents",
+                                 choose_periods=choose_periods)
     if page is None:
         return
     _, result = page

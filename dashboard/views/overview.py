@@ -119,7 +119,7 @@ def per_repository(ctx: context.PageContext) -> None:
     rows = []
     for repo in ctx.state.repos:
         one = data.analysis(ctx.settings.db, _for_repo(ctx, repo.repo_id), ctx.settings.config)
-        rows.append({"Repository": repo.name, "Changes": one.coverage.changes,
+        rows.append({"Repository": repo.repo_id, "Changes": one.coverage.changes,
                      "AI share after adoption": one.adoption.ai_commit_share_after,
                      "Incidents": one.incident_load.incidents,
                      "Driver": one.verdict.primary_driver,

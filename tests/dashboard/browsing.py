@@ -15,9 +15,11 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 #: Each page's URL path and how many charts it draws on a store with incidents and links.
+#: (The default page, Overview, lives at ``/``; its own path is answered "page not found".)
 PAGES: dict[str, int] = {
     "overview": 1, "growth": 3, "incidents": 1, "jevons": 1, "hotspots": 2, "evidence": 0,
 }
+DEFAULT_PAGE = "overview"
 READY_TIMEOUT_MS = 120_000
 _IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CHART = '[data-testid="stVegaLiteChart"]'
@@ -51,6 +53,7 @@ class PageVisit:
     drawn_charts: int
     exceptions: int
     exception_text: str
+    dialogs: int
 
 
 def visit(page: Any, base: str, name: str, *, charts: int = 0,
@@ -58,7 +61,7 @@ def visit(page: Any, base: str, name: str, *, charts: int = 0,
     """Open ``base/name``, wait until the script is idle and at least ``charts`` charts
     have drawn, and report what is on the page."""
     started = time.perf_counter()
-    page.goto(f"{base}/{name}", wait_until="domcontentloaded")
+    page.goto(page_url(base, name), wait_until="domcontentloaded")
     wait_ready(page, charts)
     seconds = time.perf_counter() - started
     exceptions = page.locator(EXCEPTION)
@@ -66,11 +69,17 @@ def visit(page: Any, base: str, name: str, *, charts: int = 0,
         name=name, seconds=seconds, charts=page.locator(CHART).count(),
         drawn_charts=page.locator(DRAWN_CHART).count(), exceptions=exceptions.count(),
         exception_text="\n".join(exceptions.all_inner_texts()),
+        dialogs=page.locator('[role="dialog"]').count(),
     )
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=True)
     return visit_result
+
+
+def page_url(base: str, name: str) -> str:
+    """Where page ``name`` is served (the default page at the root)."""
+    return f"{base}/" if name == DEFAULT_PAGE else f"{base}/{name}"
 
 
 def wait_ready(page: Any, charts: int = 0) -> None:

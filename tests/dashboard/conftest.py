@@ -1,7 +1,7 @@
 """Stores for the dashboard's tests, built once per test session by the real pipeline
-(generate the sample scenarios, ``mine_repositories``, ``import_incidents``,
-``link_incidents``) and shared by every xdist worker through a lock in the session's
-common temporary directory.
+(generate the sample scenarios, ``mine_repositories``, ``detect_reverts``,
+``import_incidents``, ``link_incidents``) and shared by every xdist worker through a lock
+in the session's common temporary directory.
 
 A snapshot is kept after each stage, so the pages are also tested on partly built stores:
 commits only, then incidents imported but not linked, then the full two-repository store.
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from analyzer.analysis import detect_reverts
 from analyzer.incidents import import_incidents
 from analyzer.linking import link_incidents
 from analyzer.mining import mine_repositories
@@ -73,11 +74,13 @@ def build_stores(root: Path) -> DashboardStores:
     db = root / "building.duckdb"
     first, second = scenarios
     mine_repositories([first.repo], db=db, workers=WORKERS)
+    detect_reverts(db)
     commits_only = _snapshot(db, root / "commits-only.duckdb")
     import_incidents(first.incident_files, db=db)
     unlinked = _snapshot(db, root / "unlinked.duckdb")
     link_incidents(db, ownership=first.ownership)
     mine_repositories([second.repo], db=db, workers=WORKERS)
+    detect_reverts(db)
     import_incidents(second.incident_files, db=db)
     link_incidents(db, ownership=second.ownership)
     full = _snapshot(db, root / "full.duckdb")

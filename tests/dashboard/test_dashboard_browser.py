@@ -53,6 +53,7 @@ def test_every_page_renders_its_charts_in_chromium(
                 seen = visit(page, base, name, charts=charts,
                              screenshot=ARTIFACTS / f"{name}.png")
                 assert seen.exceptions == 0, f"{name}: {seen.exception_text}"
+                assert seen.dialogs == 0, f"{name}: a dialog (page not found?) is open"
                 assert seen.drawn_charts == seen.charts >= charts, seen
                 assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
             assert errors == []

@@ -114,7 +114,7 @@ def test_date_range_narrows_the_figures(dashboard_stores: DashboardStores) -> No
     rerun(app)
     half = int(metric(app, "Changes shipped").replace(",", ""))
     assert 0 < half < everything
-    assert any(f"{first.isoformat()} to {middle.isoformat()}".replace("-", "\\-") in t
+    assert any(f"the start to {middle.isoformat()}".replace("-", "\\-") in t
                for t in texts(app))
 
 
@@ -150,12 +150,13 @@ def test_service_filter_narrows_the_incident_list(dashboard_stores: DashboardSto
 
 def test_path_prefix_narrows_hotspots(dashboard_stores: DashboardStores) -> None:
     app = show(open_app(dashboard_stores.full), "hotspots")
-    first = table(app, "hotspots_table")["File"][0]
-    prefix = first.split("/")[0] + "/" + first.split("/")[1] + "/"
+    first = table(app, "hotspots_table")["Path"][0]
+    prefix = "/".join(first.split("/")[:2]) + "/"
     app.text_input(key="filter_path").set_value(prefix)
     rerun(app)
-    files = table(app, "hotspots_table")["File"]
-    assert all(f.startswith(prefix) for f in files)
+    paths = table(app, "hotspots_table")["Path"]
+    assert len(paths) > 0
+    assert all(p.startswith(prefix) for p in paths)
     app.text_input(key="filter_path").set_value("no/such/prefix/")
     rerun(app)
     assert any("No hotspot" in t for t in texts(app))
@@ -163,12 +164,12 @@ def test_path_prefix_narrows_hotspots(dashboard_stores: DashboardStores) -> None
 
 def test_choosing_a_hotspot_draws_its_complexity_trend(dashboard_stores: DashboardStores) -> None:
     app = show(open_app(dashboard_stores.full), "hotspots")
-    files = table(app, "hotspots_table")["File"]
-    assert len(files) > 1
-    app.selectbox(key="hotspot_pick").select_index(1)
+    ranked = table(app, "hotspots_table")
+    assert len(ranked) > 1
+    app.selectbox(key="hotspot_pick").set_value(2)
     rerun(app)
     assert len(app.get_by_key("hotspot_trend_chart").get("vega_lite_chart")) == 1
-    assert any(escape_markdown(files[1]) in t for t in texts(app))
+    assert any(escape_markdown(ranked["Path"][1]) in t for t in texts(app))
 
 
 def test_evidence_lists_every_test_with_raw_and_holm_p_values(
@@ -239,3 +240,16 @@ def test_dates_outside_the_data_show_no_figures_rather_than_fail(
     app.date_input(key="filter_dates").set_value((first, first + dt.timedelta(days=2)))
     for page in PAGES:
         show(app, page)
+
+
+def test_jevons_page_compares_two_chosen_quarters(dashboard_stores: DashboardStores) -> None:
+    app = show(open_app(dashboard_stores.full), "jevons")
+    app.radio(key="jevons_periods").set_value("Two quarters")
+    rerun(app)
+    quarter_a = app.selectbox(key="jevons_quarter_a").value
+    quarter_b = app.selectbox(key="jevons_quarter_b").value
+    assert quarter_a != quarter_b
+    year, number = quarter_b.split(" Q")
+    start = dt.date(int(year), 3 * (int(number) - 1) + 1, 1)
+    assert any(escape_markdown(f"period B: {start.isoformat()}") in t for t in texts(app))
+    assert len(app.get_by_key("jevons_waterfall_chart").get("vega_lite_chart")) == 1

@@ -1,0 +1,29 @@
+"""The shared filters as values: quarters for the decomposition, and the scope in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard.filters import Filters, quarters
+
+
+def test_quarters_cover_the_range_and_cross_years() -> None:
+    found = quarters(dt.date(2024, 8, 20), dt.date(2025, 1, 3))
+    assert [q.label for q in found] == ["2024 Q3", "2024 Q4", "2025 Q1"]
+    assert found[0].start == dt.date(2024, 7, 1)
+    assert found[1].end == dt.date(2025, 1, 1) == found[2].start
+    assert found[2].end == dt.date(2025, 4, 1)
+
+
+def test_a_range_inside_one_quarter_is_one_quarter() -> None:
+    assert [q.label for q in quarters(dt.date(2025, 5, 1), dt.date(2025, 5, 2))] == ["2025 Q2"]
+
+
+def test_scope_in_words_names_every_filter_set() -> None:
+    assert Filters().describe() == "all repositories"
+    words = Filters(repo="api", date_to=dt.date(2025, 3, 31), path_prefix="src/",
+                    service="checkout").describe()
+    assert words == ("repository api, the start to 2025-03-31, paths under src/, "
+                     "service checkout")
+    assert Filters(path_prefix="src/").narrows_lists_only
+    assert not Filters(repo="api").narrows_lists_only
