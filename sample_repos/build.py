@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import posixpath
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -33,12 +32,7 @@ from sample_repos.fastimport import FastImport, Signature
 from sample_repos.history import Branch, Change, Fault, Plan
 from sample_repos.messages import (
     MessageWriter,
-    compose,
-    identity_variant,
     merge_message,
-    reference,
-    revert_message,
-    squash_message,
 )
 from sample_repos.people import (
     COPILOT_AGENT,
@@ -48,13 +42,12 @@ from sample_repos.people import (
     PRE_COMMIT_CI,
     RENOVATE,
     TEAM,
-    Identity,
-    Marking,
 )
 from sample_repos.render import block_lines
 from sample_repos.scaffold import initial_files
 from sample_repos.scenario import Scenario
 from sample_repos.services import SERVICE_BY_NAME, SERVICES
+from sample_repos.signing import CommitRecord, CommitSigner, Reverted
 from sample_repos.source import Block, Function, SourceFile
 from sample_repos.textedits import (
     config_fix,
@@ -72,35 +65,6 @@ _BOTS = {
     "pre-commit-ci": PRE_COMMIT_CI,
     "github-actions": GITHUB_ACTIONS,
 }
-_CAUGHT_REASONS = (
-    "Canary error rate doubled after this shipped; reverting while we investigate.",
-    "Rolling back: elevated 5xx in the canary.",
-    "Breaks the nightly contract tests against staging.",
-)
-
-
-@dataclasses.dataclass
-class CommitRecord:
-    """What the generator knows about one commit (becomes the ground truth)."""
-
-    mark: int
-    parents: list[int]
-    klass: str
-    tool: str | None
-    kind: str
-    service: str
-    delivery: str
-    mainline: bool
-    author: Signature
-    committer: Signature
-    subject: str
-    markers: list[str] = dataclasses.field(default_factory=list)
-    weak_markers: list[str] = dataclasses.field(default_factory=list)
-    awkward: str | None = None
-    branch: str | None = None
-    change: Change | None = None
-    reverts: int | None = None
-    merged: list[int] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -144,7 +108,7 @@ class Builder:
         self.plan = plan
         self.rng = rng
         self.cb = Codebase(rng)
-        self.writer = MessageWriter(rng)
+        self.signer = CommitSigner(rng, MessageWriter(rng))
         self.stream = FastImport(repo, env)
         self.ecosystems: list[Ecosystem] = initial_ecosystems()
         self.records: list[CommitRecord] = []
@@ -155,7 +119,6 @@ class Builder:
         self.snapshots: list[dict[str, object]] = []
         self.main_tip = 0
         self.mark = 0
-        self.pr = 0
         self.revisions = {"pre-commit-ci": 0, "github-actions": 0}
 
     # --- driver ---------------------------------------------------------------------
@@ -283,12 +246,15 @@ class Builder:
         reverts = (
             self.sites[change.fixes.fid].mark if change.kind == "revert" and change.fixes else None
         )
-        author, committer, message, record = self._describe(change, edit, reverts)
+        author, committer, message, record = self.signer.sign(change, edit, self._reverted(reverts))
         parent = self.main_tip
         mark = self._emit(MAIN, [parent], author, committer, message)
         self.main_tip = mark
         self._record(record, mark, [parent], change, mainline=True)
         self._after_commit(change, edit, mark, reverts)
+
+    def _reverted(self, mark: int | None) -> Reverted | None:
+        return Reverted(self.subjects[mark], self.stream.sha(mark)) if mark is not None else None
 
     def _after_commit(self, change: Change, edit: Edit, mark: int, reverts: int | None) -> None:
         if change.fault is not None:
@@ -358,131 +324,6 @@ class Builder:
         assert change.fixes is not None
         return remove_additions(self.cb, self.sites[change.fixes.fid].edit)
 
-    # --- message, identities --------------------------------------------------------
-    def _describe(
-        self, change: Change, edit: Edit, reverts: int | None
-    ) -> tuple[Signature, Signature, str, CommitRecord]:
-        human = identity_variant(change, self.rng)
-        marking = change.tool.mark(self.rng, change.at.date(), human) if change.tool else Marking()
-        subject, paragraphs = self._text(change, edit, reverts)
-        trailers = self.writer.human_trailers(change) + list(marking.trailers)
-        if marking.web_edit and edit.module:
-            subject = f"Update {posixpath.basename(self._path_of(edit))}"
-        author_id = marking.author or human
-        committer_id = marking.committer or (marking.author or human)
-        if change.awkward == "aider-committer-only":
-            committer_id = Identity(f"{human.name} (aider)", human.email)
-        tz = change.person.tz_minutes if author_id.email == human.email else 0
-        committed = change.at
-        if change.delivery == "squash":
-            self.pr += 1
-            authored = self._authored_before(change)
-            message = squash_message(
-                subject,
-                self.pr,
-                self._squash_subjects(subject),
-                paragraphs,
-                trailers,
-                marking.footer,
-            )
-            author = Signature(author_id, authored, tz)
-            committer = Signature(GITHUB_WEB, committed, 0)
-            subject = f"{subject} (#{self.pr})"
-        else:
-            message = compose(subject, paragraphs, trailers, marking.footer)
-            author = Signature(author_id, committed, tz)
-            late = dt.timedelta(seconds=self.rng.choice((0, 0, 0, self.rng.randint(20, 900))))
-            committer = Signature(
-                committer_id, committed + late, tz if committer_id.email == author_id.email else 0
-            )
-        record = CommitRecord(
-            0,
-            [],
-            change.klass,
-            self._tool_name(change),
-            change.kind,
-            change.service,
-            change.delivery,
-            True,
-            author,
-            committer,
-            subject,
-        )
-        record.markers = self._markers(change, marking, author_id)
-        record.weak_markers = self._weak_markers(change, trailers, committer_id)
-        record.awkward = change.awkward
-        return author, committer, message, record
-
-    def _path_of(self, edit: Edit) -> str:
-        for file, _, _ in edit.added or []:
-            return file.path
-        for file, _, _, _ in edit.modified:
-            return file.path
-        return edit.module
-
-    def _text(self, change: Change, edit: Edit, reverts: int | None) -> tuple[str, list[str]]:
-        if change.kind == "revert" and reverts is not None:
-            assert change.fixes is not None
-            reason = self.rng.choice(_CAUGHT_REASONS)
-            incident = change.fixes.incident
-            if incident is not None:
-                reason = "Rolling back after the incident; a proper fix will follow."
-                if incident.link == "fix_reference":
-                    reason += " " + reference(incident, self.rng)[1]
-            text = revert_message(self.subjects[reverts], self.stream.sha(reverts), reason)
-            subject, _, rest = text.partition("\n\n")
-            return subject, [rest]
-        if change.kind == "config_fix" and change.fixes_incident is not None:
-            incident = change.fixes_incident
-            subject, paragraphs = self.writer.config_fix_subject(incident), []
-        else:
-            subject, paragraphs = self.writer.subject(change, edit), self.writer.body(change, edit)
-            incident = change.fixes.incident if change.fixes is not None else None
-        if incident is not None and incident.link == "fix_reference":
-            short, long = reference(incident, self.rng)
-            if self.rng.random() < 0.5:
-                subject = f"{subject} {short}"
-            else:
-                paragraphs.append(long)
-        return subject, paragraphs
-
-    def _authored_before(self, change: Change) -> dt.datetime:
-        """A squash commit keeps the pull request author's earlier date."""
-        delta = dt.timedelta(hours=self.rng.uniform(0.3, 30))
-        incident = change.fixes.incident if change.fixes is not None else change.fixes_incident
-        if incident is not None:
-            delta = min(delta, (change.at - incident.created_at) / 2)
-        return change.at - delta
-
-    def _squash_subjects(self, subject: str) -> list[str]:
-        extra = self.rng.choice(((), ("Address review comments",), ("Fix lint", "Update tests")))
-        return [subject, *extra]
-
-    @staticmethod
-    def _tool_name(change: Change) -> str | None:
-        if change.unmarked:
-            return "codex"
-        return change.tool.tool if change.tool else None
-
-    @staticmethod
-    def _markers(change: Change, marking: Marking, author: Identity) -> list[str]:
-        markers = []
-        if marking.author is not None:
-            markers.append(f"author: {author}")
-        markers += list(marking.trailers)
-        if marking.footer:
-            markers.append(marking.footer)
-        return markers
-
-    @staticmethod
-    def _weak_markers(change: Change, trailers: list[str], committer: Identity) -> list[str]:
-        if change.awkward == "inherited-coauthors":
-            ai = ("anthropic.com", "cursor.com", "198982749+Copilot")
-            return [t for t in trailers if any(a in t for a in ai)]
-        if change.awkward == "aider-committer-only":
-            return [f"committer: {committer}"]
-        return []
-
     # --- branches -------------------------------------------------------------------
     def _branch_commit(self, change: Change) -> None:
         branch = change.branch
@@ -492,7 +333,7 @@ class Builder:
         state = self.open[branch.bid]
         self.cb.begin(Touch(change.cid, change.at, branch.bid))
         edit = self._edit(change)
-        author, committer, message, record = self._describe(change, edit, None)
+        author, committer, message, record = self.signer.sign(change, edit)
         parents = [state.tip]
         mark = self._emit(f"refs/heads/{branch.name}", parents, author, committer, message)
         record.branch = branch.name
@@ -553,10 +394,10 @@ class Builder:
             if file.reserved_by == branch.bid:
                 file.reserved_by = None
         written = [(p, self.cb.render(p)) for p in state.written if self.cb.exists(p)]
-        self.pr += 1
+        pr = self.signer.next_pr()
         title = self.subjects.get(state.marks[-1], "Update") if state.marks else "Update"
         first_subject = next((self.subjects[m] for m in state.marks if m in self.subjects), title)
-        message = merge_message(self.pr, branch.name, first_subject)
+        message = merge_message(pr, branch.name, first_subject)
         merger = branch.merger
         author = Signature(merger.identity, branch.merge_at, merger.tz_minutes)
         committer = Signature(GITHUB_WEB, branch.merge_at, 0)
@@ -612,8 +453,7 @@ class Builder:
         author = Signature(bot, change.at, 0)
         committer = author
         if change.delivery == "squash":
-            self.pr += 1
-            subject = f"{subject} (#{self.pr})"
+            subject = f"{subject} (#{self.signer.next_pr()})"
             committer = Signature(
                 GITHUB_WEB, change.at + dt.timedelta(minutes=self.rng.randint(5, 600)), 0
             )

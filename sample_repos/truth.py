@@ -15,11 +15,12 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sample_repos.build import BuildResult, CommitRecord
+from sample_repos.build import BuildResult
 from sample_repos.history import CODE_KINDS, Plan
 from sample_repos.incidents import EXPORT_FILES, Links
 from sample_repos.messages import incident_reference
 from sample_repos.scenario import AI_CLASSES, CHANGE_CLASSES, Scenario
+from sample_repos.signing import CommitRecord
 
 TRUTH_VERSION = 1
 CLASSES = (*CHANGE_CLASSES, "automation")
