@@ -29,8 +29,10 @@ from sample_repos import DEFAULT_SCENARIO, generate_scenario, list_scenarios
 F1_TARGET = 0.75
 
 
-def _prepare(name: str, db: Path, workers: int) -> tuple[Store, Path, list[dict[str, object]]]:
-    paths = generate_scenario(name)
+def _prepare(name: str, scratch: Path, workers: int) -> tuple[Store, Path, list[dict[str, object]]]:
+    # a private copy: the shared sample_repos/generated may be rebuilt under a long run
+    paths = generate_scenario(name, scratch / "scenarios")
+    db = scratch / f"link-{name}.duckdb"
     config = Config()
     started = time.perf_counter()
     mine_repositories([paths.repo], db=db, workers=workers, metric_set="lizard", config=config)
@@ -57,10 +59,8 @@ def _row(name: str, variant: str, accuracy: LinkingAccuracy, seconds: float) -> 
 def run(context: BenchContext) -> None:
     wanted = os.environ.get("BENCH_SCENARIOS")
     names = wanted.split(",") if wanted else list(list_scenarios())
-    print("preparing scenarios (generate, mine with lizard-only metrics, import) ...")
-    prepared = {
-        n: _prepare(n, context.scratch / f"link-{n}.duckdb", context.workers) for n in names
-    }
+    print("preparing scenarios (generate, mine with lizard-only metrics, import) ...", flush=True)
+    prepared = {n: _prepare(n, context.scratch, context.workers) for n in names}
     header = f"{'scenario':<14} {'variant':<7} {'P':>6} {'R':>6} {'F1':>6} {'TP':>4} {'FP':>4} "
     print(f"\n{header}{'FN':>4} {'no-cause':>8} {'link s':>7}")
     misses = []

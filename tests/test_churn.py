@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.config import Config, MiningConfig
+from analyzer.errors import LinkingError
 from analyzer.linking.churn import ChurnMethod, CommitChurn, compute_churn, repo_churn
 from analyzer.store import Store
 from tests.linking_helpers import record_repo
@@ -158,3 +159,18 @@ def test_compute_churn_fills_the_store_and_skips_repositories_already_done(
 
 def _config_excluding_vendor() -> Config:
     return Config(mining=MiningConfig(exclude=EXCLUDED))
+
+
+def test_a_repository_rewritten_since_mining_is_a_clear_error(
+    store: Store, repo: RepoBuilder
+) -> None:
+    repo.commit("One", {"a.py": "a = 1\n"}, date=day(0))
+    repo.commit("Two", {"a.py": "a = 2\n"}, date=day(1))
+    record_repo(store, repo)
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    repo.git("reflog", "expire", "--expire=now", "--all")
+    repo.git("gc", "-q", "--prune=now")
+    with pytest.raises(
+        LinkingError, match=r"cannot measure churn at the mined HEAD .* run `jevons mine"
+    ):
+        compute_churn(store, config=Config())

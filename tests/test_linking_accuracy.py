@@ -21,9 +21,12 @@ F1_TARGET = 0.75
 Scores = dict[str, dict[str, LinkingAccuracy]]
 
 
-def link_scenario(name: str, db: Path) -> dict[str, LinkingAccuracy]:
-    """Mine and import scenario ``name`` into ``db``, then link it with every variant."""
-    paths = generate_scenario(name)
+def link_scenario(name: str, root: Path) -> dict[str, LinkingAccuracy]:
+    """Generate, mine and import scenario ``name`` under ``root``, then link it with every
+    variant. The scenario is generated privately: the shared copy may be rebuilt (by a
+    generator change) while this runs, and the store must match its repository."""
+    paths = generate_scenario(name, root / "scenarios")
+    db = root / f"{name}.duckdb"
     config = Config()
     mine_repositories([paths.repo], db=db, workers=2, metric_set="lizard", config=config)
     import_incidents(paths.incident_files, db=db, config=config)
@@ -39,7 +42,7 @@ def link_scenario(name: str, db: Path) -> dict[str, LinkingAccuracy]:
 @pytest.fixture(scope="module")
 def scores(tmp_path_factory: pytest.TempPathFactory) -> Scores:
     root = tmp_path_factory.mktemp("linking-accuracy")
-    return {name: link_scenario(name, root / f"{name}.duckdb") for name in list_scenarios()}
+    return {name: link_scenario(name, root) for name in list_scenarios()}
 
 
 def table(scores: Scores) -> str:

@@ -32,6 +32,7 @@ from typing import Literal
 import pandas as pd
 
 from analyzer.config import Config
+from analyzer.errors import GitCommandError, LinkingError
 from analyzer.git.blame import Blame, BlameOptions, BlameRequest, blame_many, run_git
 from analyzer.linking.line_tracking import track_lines
 from analyzer.linking.patches import CommitPatch, history_patches
@@ -104,13 +105,20 @@ def compute_churn(
             if not force and _churn_head(store, repo_id) == head:
                 fresh.append(repo_id)
                 continue
-            rows, blamed = repo_churn(
-                Path(path),
-                head=head or "HEAD",
-                first_parent=(mode or config.mining.history) == "first-parent",
-                excluded=config.excluded_globs,
-                workers=config.mining.workers,
-            )
+            try:
+                rows, blamed = repo_churn(
+                    Path(path),
+                    head=head or "HEAD",
+                    first_parent=(mode or config.mining.history) == "first-parent",
+                    excluded=config.excluded_globs,
+                    workers=config.mining.workers,
+                )
+            except GitCommandError as exc:
+                raise LinkingError(
+                    f"{path}: cannot measure churn at the mined HEAD {str(head)[:10]} ({exc}); "
+                    f"if the repository has moved or been rewritten, run `jevons mine {path}` "
+                    "again"
+                ) from exc
             _write(store, repo_id, head, rows)
             processes, commits, done = processes + blamed, commits + len(rows), done + 1
     return ChurnSummary(done, commits, processes, time.perf_counter() - started, tuple(fresh))
