@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +138,19 @@ def test_history_patches_stream_every_commit_oldest_first(repo: RepoBuilder) -> 
         ("b.py", None, 2)
     ]
     assert stream[0].committed_at == dt.datetime(2024, 1, 1, 10, 0)
+
+
+def test_an_ignore_revs_file_makes_blame_look_through_its_commits(
+    repo: RepoBuilder, tmp_path: Path
+) -> None:
+    first = repo.commit("One", {"app.py": "total = 1\n"})
+    rename = repo.commit("Rename", {"app.py": "grand_total = 1\n"})
+    assert blame(repo.path, "HEAD", "app.py").lines[1].sha == rename
+    revs = tmp_path / "ignore-revs"
+    revs.write_text(f"# bulk renames\n{rename}\n")
+    options = BlameOptions(ignore_revs_file=revs)
+    assert blame(repo.path, "HEAD", "app.py", options=options).lines[1].sha == first
+    assert (
+        blame(repo.path, "HEAD", "app.py", options=BlameOptions(ignore_revs=(rename,))).lines[1].sha
+        == first
+    )
