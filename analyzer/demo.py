@@ -11,6 +11,7 @@ No step can crash the demo: a failure is reported in one line and the rest go on
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib
 import inspect
@@ -275,14 +276,22 @@ def find_target(targets: Iterable[str]) -> Callable[..., Any] | None:
     return None
 
 
-def _code_digest(function: Callable[..., Any]) -> str:
-    """A hash of the package the function lives in: changed code means re-run the step."""
-    source = inspect.getsourcefile(function)
+@functools.cache
+def _package_digest(package: str) -> str:
+    """A hash of every source and data file of a top-level package."""
+    module = importlib.import_module(package)
     digest = hashlib.sha256()
-    if source is not None:
-        for path in sorted(Path(source).parent.rglob("*.py")):
-            digest.update(path.name.encode() + path.read_bytes())
+    if module.__file__ is not None:
+        root = Path(module.__file__).parent
+        for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml", ".sql")):
+            digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
     return digest.hexdigest()
+
+
+def _code_digest(function: Callable[..., Any]) -> str:
+    """A hash of the whole package the function belongs to (a part uses more than its own
+    module: the store, git reading, rules): changed code means re-run the step."""
+    return _package_digest(function.__module__.split(".")[0])
 
 
 class _State:
