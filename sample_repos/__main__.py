@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from sample_repos.generate import DEFAULT_OUT, generate_scenario, is_up_to_date
+from sample_repos.generate import default_out_dir, generate_scenario, is_up_to_date
 from sample_repos.scenario import DEFAULT_SCENARIO, ScenarioError, list_scenarios
 
 
@@ -18,7 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     generate.add_argument(
         "scenarios", nargs="*", help=f"default: {DEFAULT_SCENARIO}; 'all' for every scenario"
     )
-    generate.add_argument("--out", type=Path, default=DEFAULT_OUT, help="parent directory")
+    generate.add_argument(
+        "--out", type=Path, default=None, help="parent directory (default: sample_repos/generated)"
+    )
     generate.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
     generate.add_argument("--force", action="store_true", help="rebuild even if up to date")
     commands.add_parser("list", help="list the bundled scenarios")
@@ -27,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in list_scenarios():
             print(name)
         return 0
+    args.out = args.out or default_out_dir()
     names = args.scenarios or [DEFAULT_SCENARIO]
     if names == ["all"]:
         names = list_scenarios()

@@ -30,7 +30,7 @@ from sample_repos.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 from sample_repos.truth import commit_entries, incident_entries, truth_document
 
 PACKAGE_DIR = Path(__file__).parent
-DEFAULT_OUT = PACKAGE_DIR / "generated"
+OUT_ENV = "JEVONS_SAMPLES_DIR"
 TRUTH_FILE = "truth.json"
 _STAMP = ".fingerprint"
 
@@ -79,6 +79,17 @@ def scenario_paths(name: str, root: Path) -> ScenarioPaths:
     )
 
 
+def default_out_dir() -> Path:
+    """``$JEVONS_SAMPLES_DIR``, else ``sample_repos/generated`` beside the package (a source
+    checkout), else the user's cache directory (an installed, read-only package)."""
+    if os.environ.get(OUT_ENV):
+        return Path(os.environ[OUT_ENV])
+    if os.access(PACKAGE_DIR, os.W_OK):
+        return PACKAGE_DIR / "generated"
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "jevons" / "sample_repos"
+
+
 def fingerprint(scenario: Scenario) -> str:
     """Changes whenever the definition, the seed or the generator's own code changes."""
     digest = hashlib.sha256(scenario.fingerprint().encode())
@@ -94,10 +105,10 @@ def generate_scenario(
     seed: int | None = None,
     force: bool = False,
 ) -> ScenarioPaths:
-    """Build scenario ``name`` under ``out_dir/<name>/`` (default ``sample_repos/generated``),
+    """Build scenario ``name`` under ``out_dir/<name>/`` (default: :func:`default_out_dir`),
     or reuse it if it is up to date; ``seed`` overrides the scenario's own."""
     scenario = load_scenario(name, seed=seed)
-    out = Path(out_dir) if out_dir is not None else DEFAULT_OUT
+    out = Path(out_dir) if out_dir is not None else default_out_dir()
     out.mkdir(parents=True, exist_ok=True)
     root = out / scenario.name
     stamp = fingerprint(scenario)
@@ -116,7 +127,7 @@ def generate_scenario(
 
 def is_up_to_date(name: str, out_dir: Path | str | None = None, *, seed: int | None = None) -> bool:
     scenario = load_scenario(name, seed=seed)
-    root = (Path(out_dir) if out_dir is not None else DEFAULT_OUT) / scenario.name
+    root = (Path(out_dir) if out_dir is not None else default_out_dir()) / scenario.name
     return _up_to_date(root, fingerprint(scenario))
 
 
