@@ -62,7 +62,10 @@ def _not_built(part: str) -> None:
 def mine(
     repos: Annotated[
         list[str] | None,
-        typer.Argument(help="Repository paths (work trees or bare repositories)."),
+        typer.Argument(
+            help="Repository paths (work trees or bare repositories) or clone URLs "
+            "(cloned into $JEVONS_CACHE, default ~/.cache/jevons/repos)."
+        ),
     ] = None,
     db: DbOption = None,
     history: Annotated[
@@ -73,29 +76,51 @@ def mine(
         int | None, typer.Option(help="Metric worker processes (default: all cores).")
     ] = None,
     scheduler: Annotated[
-        str | None, typer.Option(help="A Dask scheduler address (default: local).")
+        str | None,
+        typer.Option(help="A Dask scheduler address to mine on (e.g. tcp://host:8786)."),
+    ] = None,
+    dask: Annotated[
+        bool | None,
+        typer.Option(
+            "--dask/--no-dask",
+            help="Mine on a local Dask cluster, or on a local process pool "
+            "(default: Dask for several repositories, the pool for one).",
+            show_default=False,
+        ),
     ] = None,
     repos_file: Annotated[
-        Path | None, typer.Option(help="A file listing repositories, one a line.")
+        Path | None,
+        typer.Option(help="A file listing repositories (paths or clone URLs), one a line."),
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Mine repositories' history into the store: commits, file changes, blob metrics."""
+    """Mine repositories' history into the store: commits, file changes, blob metrics.
+
+    A repository that cannot be mined is reported and the others are mined; the exit
+    status is then 1, with the list of failures.
+    """
     from analyzer.config import load_config
+    from analyzer.errors import RepositoriesFailedError
     from analyzer.mining import ConsoleObserver, mine_repositories
 
     settings = load_config(file=config)
-    with ConsoleObserver(err_console, show_progress=err_console.is_terminal) as observer:
-        summaries = mine_repositories(
-            repos,
-            db=_db(db),
-            history=history,
-            workers=workers,
-            scheduler=scheduler,
-            repos_file=repos_file,
-            config=settings,
-            observer=observer,
-        )
+    try:
+        with ConsoleObserver(err_console, show_progress=err_console.is_terminal) as observer:
+            summaries = mine_repositories(
+                repos,
+                db=_db(db),
+                history=history,
+                workers=workers,
+                scheduler=scheduler,
+                repos_file=repos_file,
+                config=settings,
+                dask=dask,
+                observer=observer,
+            )
+    except RepositoriesFailedError as exc:
+        for summary in exc.summaries:
+            typer.echo(summary.line())
+        raise
     for summary in summaries:
         typer.echo(summary.line())
 

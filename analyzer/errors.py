@@ -7,6 +7,12 @@ library code never prints or exits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analyzer.mining.summary import RepositoryFailure, RepositorySummary
+
 
 class JevonsError(Exception):
     """Base of every error Jevons raises on purpose."""
@@ -40,6 +46,25 @@ class GitCommandError(RepositoryError):
 
 class MiningError(JevonsError):
     """A mining run cannot go on (a metric worker died, the repository changed under it)."""
+
+
+class RepositoriesFailedError(MiningError):
+    """Some repositories of a run could not be mined; the others were.
+
+    ``summaries`` are the repositories mined, ``failures`` the others, each with its reason.
+    """
+
+    exit_code = 1
+
+    def __init__(
+        self, summaries: Sequence[RepositorySummary], failures: Sequence[RepositoryFailure]
+    ) -> None:
+        self.summaries = tuple(summaries)
+        self.failures = tuple(failures)
+        total = len(self.summaries) + len(self.failures)
+        lines = [f"{len(self.failures)} of {total} repositories could not be mined:"]
+        lines += [f"  {failure.line()}" for failure in self.failures]
+        super().__init__("\n".join(lines))
 
 
 class StoreError(JevonsError):

@@ -1,36 +1,43 @@
 """``mine_repositories``: the library behind ``jevons mine``.
 
-Every repository path is checked before anything is written. Then, under the store's
-writer lock for the whole run, each repository is planned (:mod:`.plan`), its missing
-commits streamed from one ``git log`` through the batch pipeline (:mod:`.batches`) with
-blob metrics computed on a shared pool of workers (:mod:`.pool`), and its ``repos`` row
-written last. A DuckDB connection is opened per unit of work, never for the whole run,
-so the dashboard can read between batches.
+Repositories are taken in turn: each is opened (a clone URL is cloned or fetched first,
+:mod:`.sources`); then, under the store's writer lock, planned (:mod:`.plan`), its
+missing commits streamed from ``git log`` through the batch pipeline (:mod:`.batches`)
+with blob metrics computed by the run's workers, and its ``repos`` row written last. The
+workers (:mod:`.workers`) are a local process pool, or a Dask cluster that also reads the
+history (:mod:`.distributed`); the per-repository path is the same. A repository that
+fails is reported and the run goes on with the next. A DuckDB connection is opened per
+unit of work, never for the whole run, so the dashboard can read between batches.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import get_args
 
 from analyzer.attribution import classify_commit
 from analyzer.attribution.rules import rules_from_config
 from analyzer.config import Config, HistoryMode, load_config
-from analyzer.errors import ConfigError, RepositoryError
+from analyzer.errors import ConfigError, JevonsError, RepositoriesFailedError
 from analyzer.git.log import read_commits
 from analyzer.git.repository import Repository, list_commits, open_repository
 from analyzer.mining.batches import Attributor, BatchMiner, BatchSettings
 from analyzer.mining.contributions import PathClassifier
+from analyzer.mining.distributed import DaskWorkers
 from analyzer.mining.measure import MetricSettings
 from analyzer.mining.plan import plan_history, settings_fingerprint
-from analyzer.mining.pool import MetricPool, metric_pool
+from analyzer.mining.pool import MetricPool
 from analyzer.mining.progress import MiningObserver, SilentObserver
-from analyzer.mining.summary import RepositorySummary
+from analyzer.mining.sources import RepositorySource, local_path, read_sources
+from analyzer.mining.summary import RepositoryFailure, RepositorySummary
+from analyzer.mining.workers import HistoryReader, LocalWorkers, MiningWorkers
 from analyzer.store import Store, open_store, writer_lock
 from analyzer.store.repos import RepoRecord, record_mine
 
@@ -44,21 +51,27 @@ def mine_repositories(
     repos_file: Path | str | None = None,
     config: Config | None = None,
     *,
+    dask: bool | None = None,
     metric_set: str | None = None,
     batch_commits: int | None = None,
     observer: MiningObserver | None = None,
 ) -> list[RepositorySummary]:
     """Mine each repository's history into the store at ``db``; one summary per repository.
 
-    ``history`` is ``first-parent`` or ``full`` (default: the configuration's);
-    ``workers`` the metric processes (default: the configuration's, else every core);
-    ``scheduler`` a Dask scheduler address to measure blobs on instead; ``metric_set``
-    ``full`` or ``lizard`` (default: the configuration's). Raises a
-    :class:`~analyzer.errors.JevonsError` for bad input before writing anything.
+    ``repos`` (and the lines of ``repos_file``) are paths or clone URLs (see
+    :mod:`.sources`); ``history`` is ``first-parent`` or ``full`` (default: the
+    configuration's); ``workers`` the worker processes (default: the configuration's, else
+    every core); ``metric_set`` ``full`` or ``lizard`` (default: the configuration's).
+    Where the work runs: on the Dask cluster at ``scheduler`` if given; else on a local
+    Dask cluster of ``workers`` processes when ``dask`` is true, or when it is ``None`` and
+    several repositories are named; else on a local process pool. A repository that
+    cannot be read or mined is reported to the observer and the others are mined, then
+    :class:`~analyzer.errors.RepositoriesFailedError` names every failure; a run of one
+    repository raises that repository's own error, before the store is touched.
     """
     config = config if config is not None else load_config()
     mode = _history_mode(history or config.mining.history)
-    repositories = _open_all(_repository_paths(repos, repos_file))
+    sources = read_sources(repos, repos_file)
     settings = MetricSettings.from_config(config.mining, metric_set)
     batch_size = batch_commits or config.mining.batch_commits
     if batch_size < 1:
@@ -66,24 +79,80 @@ def mine_repositories(
     pool_size = workers if workers is not None else config.mining.workers or os.cpu_count() or 1
     if pool_size < 1:
         raise ConfigError(f"--workers must be at least 1, not {pool_size}")
-    watcher = observer or SilentObserver()
-    attributor = make_attributor(config)
-    store = open_store(db)
-    with writer_lock(store.path), metric_pool(pool_size, scheduler) as pool:
-        return [
-            mine_repository(
-                store,
-                repo,
-                history=mode,
-                pool=pool,
-                settings=settings,
-                classifier=PathClassifier(config.excluded_globs),
-                attributor=attributor,
-                batch_commits=batch_size,
-                observer=watcher,
-            )
-            for repo in repositories
-        ]
+    job = MiningJob(
+        history=mode,
+        settings=settings,
+        exclude_globs=config.excluded_globs,
+        attributor=make_attributor(config),
+        batch_commits=batch_size,
+        observer=observer or SilentObserver(),
+    )
+    chosen = choose_workers(len(sources), scheduler, dask, job, pool_size)
+    return mine_sources(sources, db, job, chosen)
+
+
+@dataclasses.dataclass(frozen=True)
+class MiningJob:
+    """What every repository of a run is mined with."""
+
+    history: HistoryMode
+    settings: MetricSettings
+    exclude_globs: tuple[str, ...]
+    attributor: Attributor
+    batch_commits: int
+    observer: MiningObserver
+
+
+def choose_workers(
+    repositories: int, scheduler: str | None, dask: bool | None, job: MiningJob, workers: int
+) -> MiningWorkers:
+    """Dask when a scheduler is given or ``dask`` asks for it (``None``: for several
+    repositories); the local process pool otherwise."""
+    if scheduler and dask is False:
+        raise ConfigError("--no-dask and --scheduler contradict each other: choose one")
+    use_dask = bool(scheduler) or (dask if dask is not None else repositories > 1)
+    if not use_dask:
+        return LocalWorkers(workers)
+    return DaskWorkers(scheduler, workers, history_chunk=job.batch_commits)
+
+
+def mine_sources(
+    sources: Sequence[RepositorySource],
+    db: Path | str | None,
+    job: MiningJob,
+    workers: MiningWorkers,
+) -> list[RepositorySummary]:
+    """Open and mine each repository in turn with ``workers``; see :func:`mine_repositories`.
+
+    The store is opened, and its writer lock taken, when the first repository is ready;
+    a repository named twice is mined once. ``workers`` are closed at the end.
+    """
+    summaries: list[RepositorySummary] = []
+    failures: list[RepositoryFailure] = []
+    job.observer.run_started(len(sources))
+    store = _StoreOnFirstUse(db)
+    mined: set[Path] = set()
+    try:
+        for source in sources:
+            try:
+                repo = open_repository(local_path(source))
+                if repo.path not in mined:
+                    mined.add(repo.path)
+                    summaries.append(_mine_with(workers, store.writable(), repo, source, job))
+            except workers.repository_errors as exc:
+                if len(sources) == 1:
+                    raise
+                failures.append(RepositoryFailure(source.spec, _reason(exc)))
+                job.observer.repository_failed(source.spec, _reason(exc))
+    except BaseException:
+        workers.close(cancel=True)
+        store.close()
+        raise
+    workers.close()
+    store.close()
+    if failures:
+        raise RepositoriesFailedError(summaries, failures)
+    return summaries
 
 
 def mine_repository(
@@ -97,8 +166,10 @@ def mine_repository(
     attributor: Attributor,
     batch_commits: int,
     observer: MiningObserver,
+    read_history: HistoryReader = read_commits,
 ) -> RepositorySummary:
-    """Bring one repository's stored history up to date (the caller holds the writer lock)."""
+    """Bring one repository's stored history up to date (the caller holds the writer lock);
+    ``read_history`` reads the commits to mine (in this process, or on Dask workers)."""
     started = time.perf_counter()
     warnings = _warnings(repo)
     for message in warnings:
@@ -120,7 +191,7 @@ def mine_repository(
         attributor,
         observer,
     )
-    miner.run(read_commits(repo.path, plan.to_mine, history))
+    miner.run(read_history(repo.path, plan.to_mine, history))
     seconds = time.perf_counter() - started
     with store.transaction() as conn:
         record_mine(conn, _record(plan.repo_id, repo, history, len(scope), seconds))
@@ -156,35 +227,44 @@ def _history_mode(value: str) -> HistoryMode:
     raise ConfigError(f"--history must be one of {', '.join(modes)}, not {value!r}")
 
 
-def _repository_paths(
-    repos: Iterable[str | Path] | None, repos_file: Path | str | None
-) -> list[Path]:
-    paths = [Path(p) for p in repos or ()]
-    if repos_file is not None:
-        paths += _read_repos_file(Path(repos_file))
-    if not paths:
-        raise RepositoryError("no repository given: name at least one path (or --repos-file)")
-    return paths
+def _mine_with(
+    workers: MiningWorkers, store: Store, repo: Repository, source: RepositorySource, job: MiningJob
+) -> RepositorySummary:
+    return mine_repository(
+        store,
+        repo,
+        history=job.history,
+        pool=workers.pool_for(repo, source),
+        settings=job.settings,
+        classifier=PathClassifier(job.exclude_globs),
+        attributor=job.attributor,
+        batch_commits=job.batch_commits,
+        observer=job.observer,
+        read_history=workers.history_for(repo, source),
+    )
 
 
-def _read_repos_file(path: Path) -> list[Path]:
-    """One repository a line; blank lines and ``#`` comments are skipped; relative paths
-    are read from the file's directory."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the repositories file: {exc}") from exc
-    lines = (line.strip() for line in text.splitlines())
-    return [path.parent / line for line in lines if line and not line.startswith("#")]
+def _reason(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, JevonsError) else f"{type(exc).__name__}: {exc}"
 
 
-def _open_all(paths: Sequence[Path]) -> list[Repository]:
-    """Every repository checked up front, each once however often it was named."""
-    opened: dict[Path, Repository] = {}
-    for path in paths:
-        repo = open_repository(path)
-        opened.setdefault(repo.path, repo)
-    return list(opened.values())
+class _StoreOnFirstUse:
+    """The store at ``db``, opened with the writer lock held when first asked for."""
+
+    def __init__(self, db: Path | str | None) -> None:
+        self.db = db
+        self._store: Store | None = None
+        self._lock = contextlib.ExitStack()
+
+    def writable(self) -> Store:
+        if self._store is None:
+            store = open_store(self.db)
+            self._lock.enter_context(writer_lock(store.path))
+            self._store = store
+        return self._store
+
+    def close(self) -> None:
+        self._lock.close()
 
 
 def _warnings(repo: Repository) -> list[str]:

@@ -1,10 +1,12 @@
 """The workers that measure blobs: a local process pool, or a Dask cluster's workers.
 
 Either way the work is :func:`~analyzer.mining.measure.compute_blob_metrics` on a chunk
-of blobs, and the answer comes back as a ``concurrent.futures.Future``; the store stays
-single-writer in the mining process. The pool starts on the first chunk, so a run with
-nothing to measure (an up-to-date store) never starts a worker, and a run with only a few
-blobs to measure does them in its own process. Local workers come from a
+of blobs (on Dask, behind :func:`~analyzer.mining.distributed.measure_reachable_blobs`,
+which first finds the repository on the worker), and the answer comes back as a
+``concurrent.futures.Future``; the store stays single-writer in the mining process.
+The pool starts on the first chunk, so a run with nothing to measure (an up-to-date
+store) never starts a worker, and a run with only a few blobs to measure does them in its
+own process. Local workers come from a
 fork server (never forked from the parent, which has threads) and ignore Ctrl-C, which
 the parent handles.
 """
@@ -18,13 +20,15 @@ import math
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
 
 from analyzer.errors import ConfigError
 from analyzer.git.blobs import BlobReader
 from analyzer.mining.contributions import BlobRequest
 from analyzer.mining.measure import MetricSettings, compute_blob_metrics, measure_blobs
 from analyzer.models import BlobMetrics
+
+#: ``(repository path, blobs, settings) -> their metrics``, run on a worker
+MetricTask = Callable[[str, Sequence[BlobRequest], MetricSettings], list[BlobMetrics]]
 
 #: Blobs per task at most: big enough to amortise a round trip, small enough to balance.
 MAX_CHUNK = 16
@@ -34,20 +38,26 @@ INLINE_BLOBS = 32
 
 
 class MetricPool:
-    """Measures chunks of blobs on ``workers`` local processes, or on the Dask cluster at
-    ``scheduler`` (whose workers must see the repositories at the same paths)."""
+    """Measures chunks of blobs on ``workers`` local processes, or with ``task`` on an
+    ``executor`` the caller owns and closes (a Dask client's: ``workers`` is then the
+    cluster's thread count, and nothing is measured in this process)."""
 
     def __init__(
-        self, workers: int, scheduler: str | None = None, *, inline_blobs: int = INLINE_BLOBS
+        self,
+        workers: int,
+        *,
+        inline_blobs: int = INLINE_BLOBS,
+        executor: cf.Executor | None = None,
+        task: MetricTask = compute_blob_metrics,
     ) -> None:
         if workers < 1:
             raise ConfigError(f"--workers must be at least 1, not {workers}")
         self.workers = workers
-        self.scheduler = scheduler
-        self._inline_budget = 0 if scheduler else inline_blobs
+        self.task = task
+        self._inline_budget = 0 if executor is not None else inline_blobs
         self._readers: dict[str, BlobReader] = {}
-        self._executor: cf.Executor | None = None
-        self._client: Any = None
+        self._executor: cf.Executor | None = executor
+        self._owns_executor = executor is None
 
     def chunk_size(self, blob_count: int) -> int:
         """Blobs per task so that every worker gets a share of a batch's blobs."""
@@ -73,7 +83,7 @@ class MetricPool:
         futures = []
         for start in range(0, len(blobs), size):
             chunk = list(blobs[start : start + size])
-            future = executor.submit(compute_blob_metrics, repo_path, chunk, settings)
+            future = executor.submit(self.task, repo_path, chunk, settings)
             if on_done is not None:
                 future.add_done_callback(functools.partial(_report_done, on_done, len(chunk)))
             futures.append(future)
@@ -103,16 +113,13 @@ class MetricPool:
         for reader in self._readers.values():
             reader.close()
         self._readers.clear()
-        if self._executor is not None:
+        if self._executor is not None and self._owns_executor:
             self._executor.shutdown(wait=not cancel, cancel_futures=cancel)
             self._executor = None
-        if self._client is not None:
-            self._client.close()
-            self._client = None
 
     def _started(self) -> cf.Executor:
         if self._executor is None:
-            self._executor = self._dask() if self.scheduler else self._local()
+            self._executor = self._local()
         return self._executor
 
     def _local(self) -> cf.Executor:
@@ -125,26 +132,12 @@ class MetricPool:
             max_workers=self.workers, mp_context=context, initializer=_ignore_interrupts
         )
 
-    def _dask(self) -> cf.Executor:
-        from distributed import Client  # imported only when a scheduler is asked for
-
-        try:
-            self._client = Client(self.scheduler, timeout="10s")  # type: ignore[no-untyped-call]
-        except (OSError, TimeoutError) as exc:
-            raise ConfigError(
-                f"cannot reach the Dask scheduler at {self.scheduler}: {exc}"
-            ) from exc
-        executor: cf.Executor = self._client.get_executor()
-        return executor
-
 
 @contextlib.contextmanager
-def metric_pool(
-    workers: int, scheduler: str | None = None, *, inline_blobs: int = INLINE_BLOBS
-) -> Iterator[MetricPool]:
-    """A :class:`MetricPool` for a block: its workers stop when the block ends, at once
-    (queued chunks cancelled) if the block fails."""
-    pool = MetricPool(workers, scheduler, inline_blobs=inline_blobs)
+def metric_pool(workers: int, *, inline_blobs: int = INLINE_BLOBS) -> Iterator[MetricPool]:
+    """A local :class:`MetricPool` for a block: its workers stop when the block ends, at
+    once (queued chunks cancelled) if the block fails."""
+    pool = MetricPool(workers, inline_blobs=inline_blobs)
     try:
         yield pool
     except BaseException:

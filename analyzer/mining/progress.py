@@ -27,11 +27,15 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from analyzer.mining.summary import RepositorySummary
+from analyzer.mining.summary import RepositoryFailure, RepositorySummary
 
 
 class MiningObserver(Protocol):
     """Receives the events of a mining run."""
+
+    def run_started(self, repositories: int) -> None: ...
+
+    def repository_failed(self, source: str, reason: str) -> None: ...
 
     def repository_started(self, repo_id: str, commits_to_mine: int) -> None: ...
 
@@ -48,6 +52,12 @@ class MiningObserver(Protocol):
 
 class SilentObserver:
     """Observes nothing: the library's default."""
+
+    def run_started(self, repositories: int) -> None:
+        pass
+
+    def repository_failed(self, source: str, reason: str) -> None:
+        pass
 
     def repository_started(self, repo_id: str, commits_to_mine: int) -> None:
         pass
@@ -77,7 +87,9 @@ class _RateColumn(ProgressColumn):
 
 
 class ConsoleObserver:
-    """Progress bars on a terminal (``show_progress``), warnings always, on ``console``."""
+    """Progress bars on a terminal (``show_progress``): the repositories of the run when
+    there are several, and the current one's commits and blobs; warnings and failed
+    repositories always, on ``console``."""
 
     def __init__(self, console: Console, *, show_progress: bool) -> None:
         self.console = console
@@ -93,6 +105,7 @@ class ConsoleObserver:
             disable=not show_progress,
             transient=True,
         )
+        self._repositories: TaskID | None = None
         self._commits: TaskID | None = None
         self._blobs: TaskID | None = None
         self._blob_total = 0
@@ -108,6 +121,15 @@ class ConsoleObserver:
         tb: types.TracebackType | None,
     ) -> None:
         self._progress.stop()
+
+    def run_started(self, repositories: int) -> None:
+        if repositories > 1:
+            self._repositories = self._progress.add_task("repositories", total=repositories)
+
+    def repository_failed(self, source: str, reason: str) -> None:
+        line = RepositoryFailure(source, reason).line()
+        self.console.print(f"[red]failed:[/] {escape(line)}", highlight=False, soft_wrap=True)
+        self._end_repository()
 
     def repository_started(self, repo_id: str, commits_to_mine: int) -> None:
         self._commits = self._progress.add_task(f"{repo_id} commits", total=commits_to_mine)
@@ -133,7 +155,12 @@ class ConsoleObserver:
         )
 
     def repository_finished(self, summary: RepositorySummary) -> None:
+        self._end_repository()
+
+    def _end_repository(self) -> None:
         for task in (self._commits, self._blobs):
             if task is not None:
                 self._progress.remove_task(task)
         self._commits = self._blobs = None
+        if self._repositories is not None:
+            self._progress.advance(self._repositories, 1)

@@ -44,3 +44,17 @@ class RepositorySummary:
         if self.is_shallow:
             parts.append("shallow clone")
         return ", ".join(parts) + f" in {self.seconds:.1f}s, HEAD {self.head_sha[:12]}"
+
+
+@dataclasses.dataclass(frozen=True)
+class RepositoryFailure:
+    """A repository a run could not mine: as the user named it, and why."""
+
+    source: str
+    reason: str
+
+    def line(self) -> str:
+        """``source: reason``, the source once if the reason already starts with it."""
+        if self.reason.startswith(f"{self.source}: "):
+            return self.reason
+        return f"{self.source}: {self.reason}"
