@@ -249,3 +249,28 @@ def test_the_same_native_id_from_two_tools_makes_two_incidents(tmp_path: Path) -
     import_incidents([FIXTURES / "pagerduty_rest.json", generic], db=db)
 
     assert {"pagerduty:Q1ABCDEF2GHIJK", "generic:Q1ABCDEF2GHIJK"} <= set(stored(db))
+
+
+def test_ui_export_column_titles_are_read_like_the_api_names(tmp_path: Path) -> None:
+    # A CSV whose headers spell the documented analytics fields the way UI exports title
+    # columns ("Incident Number" for incident_number, "Created At" for created_at).
+    path = tmp_path / "pagerduty.csv"
+    path.write_text(
+        "Id,Incident Number,Created At,Resolved At,Status,Urgency,Priority Name,Service Name,"
+        "Seconds To First Ack,Engaged Seconds,Total Interruptions,Off Hour Interruptions,"
+        "Sleep Hour Interruptions\n"
+        "Q5STUVWX6YZABC,1400,2026-03-13T02:00:00Z,2026-03-13T03:00:00Z,resolved,high,P2,"
+        "search-api,120,2400,3,1,1\n"
+    )
+    db = tmp_path / "j.duckdb"
+    summary = import_incidents([path], db=db)
+
+    assert summary.files[0].shape == "PagerDuty analytics raw incidents"
+    row = stored(db)["pagerduty:Q5STUVWX6YZABC"]
+    assert (row["reference"], row["severity"], row["service"]) == ("#1400", "SEV2", "search-api")
+    assert row["acknowledged_at"] == utc("2026-03-13 02:02")
+    assert (row["effort_minutes"], row["interruptions"], row["off_hours_interruptions"]) == (
+        40.0,
+        3,
+        2,
+    )

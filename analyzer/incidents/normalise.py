@@ -35,8 +35,6 @@ Keep = Callable[[RecordView, "ImportContext"], str | None]
 Customise = Callable[[FieldPaths, IncidentsConfig], FieldPaths]
 
 _TEXT_FIELDS = ("reference", "title", "description", "status", "service", "url")
-_NUMBER_FIELDS = ("effort_minutes", "off_hours_minutes")
-_COUNT_FIELDS = ("interruptions", "off_hours_interruptions")
 _LATER_TIMES = ("acknowledged_at", "resolved_at")
 _SOURCE_NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 _MAX_UNMAPPED = 50
