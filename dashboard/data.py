@@ -93,8 +93,9 @@ def incident_links(db: Path, incident_id: str) -> tuple[pd.DataFrame, pd.DataFra
                            lambda: _incident_links(str(db), fingerprint(db), incident_id))
 
 
-def file_history(db: Path, repo_id: str, path: str, filters: Filters) -> pd.DataFrame:
-    """One file's changes and complexity after each (cached)."""
+def file_history(db: Path, repo_id: str, path: str, filters: Filters
+                 ) -> tuple[pd.DataFrame, str | None]:
+    """One file's changes and complexity after each, thinned if busy (cached)."""
     return _keep_last_good("file", f"{db}|{repo_id}|{path}|{filters.date_to}",
                            lambda: _file_history(str(db), fingerprint(db), repo_id, path,
                                                  filters.date_to))
@@ -156,5 +157,5 @@ def _incident_links(db: str, fp: Fingerprint, incident_id: str
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _file_history(db: str, fp: Fingerprint, repo_id: str, path: str,
-                  date_to: dt.date | None) -> pd.DataFrame:
+                  date_to: dt.date | None) -> tuple[pd.DataFrame, str | None]:
     return records.file_history(reader(Path(db)), repo_id, path, Filters(date_to=date_to))

@@ -64,16 +64,33 @@ _NOTES_SQL = """
 SELECT kind, repo_id, sha, detail FROM link_notes WHERE incident_id = ? ORDER BY kind, sha
 """
 
+#: The most points a file's trend draws; a busier file shows the last change of each day,
+#: then of each week, so a file with 20,000 changes still draws in a moment.
+MAX_TREND_POINTS = 1000
+
 _FILE_HISTORY_SQL = """
-SELECT c.committed_at, fc.sha, fc.change_type, fc.path, fc.old_path,
-       fc.lines_added, fc.lines_deleted, c.authorship, c.author_name,
-       bm.ccn_total, bm.nloc, bm.ccn_max, bm.function_count
-FROM file_changes fc
-JOIN commits c USING (repo_id, sha)
-LEFT JOIN blob_metrics bm ON bm.blob_sha = fc.new_blob
+WITH changes AS (
+    SELECT c.committed_at, c.history_seq, fc.sha, fc.change_type, fc.path, fc.old_path,
+           fc.lines_added, fc.lines_deleted, c.authorship, c.author_name,
+           bm.ccn_total, bm.nloc, bm.ccn_max, bm.function_count
+    FROM file_changes fc
+    JOIN commits c USING (repo_id, sha)
+    LEFT JOIN blob_metrics bm ON bm.blob_sha = fc.new_blob
+    WHERE fc.repo_id = ? AND (fc.path = ? OR fc.old_path = ?)
+      AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at < ?)
+)
+SELECT * EXCLUDE (history_seq) FROM changes
+QUALIFY CAST(? AS VARCHAR) IS NULL
+     OR row_number() OVER (PARTITION BY date_trunc(?, committed_at)
+                           ORDER BY committed_at DESC, history_seq DESC) = 1
+ORDER BY committed_at, history_seq
+"""
+
+_FILE_CHANGES_SQL = """
+SELECT count(*), count(DISTINCT date_trunc('day', c.committed_at))
+FROM file_changes fc JOIN commits c USING (repo_id, sha)
 WHERE fc.repo_id = ? AND (fc.path = ? OR fc.old_path = ?)
   AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at < ?)
-ORDER BY c.committed_at, c.history_seq
 """
 
 
@@ -98,11 +115,21 @@ def incident_links(store: Store, incident_id: str) -> tuple[pd.DataFrame, pd.Dat
     return links, notes
 
 
-def file_history(store: Store, repo_id: str, path: str, filters: Filters) -> pd.DataFrame:
-    """Every change to one file up to the end of the range, with the file's complexity
-    after the change (a deletion has none)."""
+def file_history(store: Store, repo_id: str, path: str, filters: Filters
+                 ) -> tuple[pd.DataFrame, str | None]:
+    """One file's changes up to the end of the range, with its complexity after each (a
+    deletion has none), and the bucket (``day``, ``week``) it was thinned to, if any: a
+    file with more than :data:`MAX_TREND_POINTS` changes keeps the last change of each."""
     _, end = _bounds(filters)
-    return store.query_df(_FILE_HISTORY_SQL, [repo_id, path, path, end, end])
+    where = [repo_id, path, path, end, end]
+    with store.connect() as conn:
+        row = conn.execute(_FILE_CHANGES_SQL, where).fetchone()
+        changes, days = (int(row[0]), int(row[1])) if row else (0, 0)
+        bucket = None
+        if changes > MAX_TREND_POINTS:
+            bucket = "day" if days <= MAX_TREND_POINTS else "week"
+        history = conn.execute(_FILE_HISTORY_SQL, [*where, bucket, bucket or "day"]).df()
+    return history, bucket
 
 
 def _bounds(filters: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:

@@ -34,14 +34,15 @@ def file_trend(ctx: context.PageContext, rows: pd.DataFrame) -> None:
     if chosen is None:
         return
     repo_id, path = str(by_rank[chosen].repo_id), str(by_rank[chosen].path)
-    history = data.file_history(ctx.settings.db, repo_id, path, ctx.filters)
+    history, bucket = data.file_history(ctx.settings.db, repo_id, path, ctx.filters)
     if history["ccn_total"].notna().sum() == 0:
         st.info("No complexity was measured for this file (an unsupported language, or "
                 "every version failed to parse; see `blob_metrics.error`).")
         return
     blocks.chart(charts.file_trend_chart(history), "hotspot_trend_chart")
-    st.caption(escape_markdown(
-        f"{len(history)} changes to {path} in {repo_id}, up to the end of the range."))
+    shown = (f"the last change of each {bucket} ({len(history)} points)" if bucket
+             else f"{len(history)} changes")
+    st.caption(escape_markdown(f"{path} in {repo_id}: {shown}, up to the end of the range."))
 
 
 def main() -> None:
