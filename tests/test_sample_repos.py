@@ -11,8 +11,10 @@ import csv
 import datetime as dt
 import fnmatch
 import json
+import os
 import re
 import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +24,7 @@ import lizard
 import pytest
 
 from sample_repos import generate_scenario, list_scenarios
-from sample_repos.generate import ScenarioPaths
+from sample_repos.generate import ScenarioPaths, scenario_paths
 from sample_repos.incidents import CSV_FIELDS
 from sample_repos.people import DEPENDABOT, GITHUB_ACTIONS, PRE_COMMIT_CI, RENOVATE
 
@@ -61,10 +63,45 @@ def log(scenario: tuple[ScenarioPaths, dict[str, Any]]) -> dict[str, dict[str, s
     return commits
 
 
+HOSTILE_GITCONFIG = """\
+[user]
+    name = Someone Else
+    email = someone@example.net
+[core]
+    autocrlf = true
+[init]
+    defaultBranch = trunk
+[commit]
+    gpgsign = true
+[i18n]
+    commitEncoding = ISO-8859-1
+"""
+
+
 @pytest.mark.slow
 def test_generating_twice_gives_identical_commit_shas(tmp_path: Path) -> None:
+    """The second run is another process with another user's git config, time zone,
+    locale, umask and hash seed: none of it may reach the commits."""
     first = generate_scenario("jevons-volume", tmp_path / "a")
-    second = generate_scenario("jevons-volume", tmp_path / "b")
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text(HOSTILE_GITCONFIG)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "TZ": "Pacific/Chatham",
+        "LC_ALL": "C",
+        "LANG": "de_DE.ISO-8859-1",
+        "PYTHONHASHSEED": "4242",
+    }
+    script = (
+        "from sample_repos import generate_scenario; "
+        f"generate_scenario('jevons-volume', {str(tmp_path / 'b')!r})"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script], env=env, check=True, preexec_fn=lambda: os.umask(0o077)
+    )
+    second = scenario_paths("jevons-volume", tmp_path / "b" / "jevons-volume")
     shas_a = git(first.repo, "rev-list", "--all").split()
     shas_b = git(second.repo, "rev-list", "--all").split()
     assert len(shas_a) > 1500
