@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,15 @@ def test_blob_reader_reads_exact_bytes_and_reports_missing_blobs(repo: RepoBuild
         assert reader.read(empty) == b""
         assert reader.read("0" * 40) is None
         assert reader.read(sha) == content  # the same process, still in step
+
+
+def test_one_blob_reader_serves_several_threads(repo: RepoBuilder) -> None:
+    files = {f"f{n}.txt": f"{n}\n".encode() * (n * 500 + 1) for n in range(12)}
+    repo.commit("many", dict(files))
+    shas = {
+        name: git_bytes(repo.path, "rev-parse", f"HEAD:{name}").decode().strip() for name in files
+    }
+    with BlobReader(repo.path) as reader, ThreadPoolExecutor(max_workers=4) as threads:
+        names = list(files) * 20
+        results = [threads.submit(reader.read, shas[name]) for name in names]
+        assert [future.result(timeout=30) for future in results] == [files[n] for n in names]

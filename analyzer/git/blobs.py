@@ -8,6 +8,7 @@ worker's whole life), so reading a blob costs a pipe round trip, never a process
 from __future__ import annotations
 
 import subprocess
+import threading
 import weakref
 from pathlib import Path
 from types import TracebackType
@@ -17,16 +18,25 @@ from analyzer.git.runner import git_argv, git_environment
 
 
 class BlobReader:
-    """Read blobs of the repository at ``repo_dir``; close it (or use ``with``) when done."""
+    """Read blobs of the repository at ``repo_dir``; close it (or use ``with``) when done.
+
+    Safe to share between threads (a Dask worker runs tasks in several): one request and
+    its answer hold the pipe at a time.
+    """
 
     def __init__(self, repo_dir: Path | str) -> None:
         self.repo_dir = Path(repo_dir)
+        self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._finalizer: weakref.finalize[[subprocess.Popen[bytes]], BlobReader] | None = None
 
     def read(self, sha: str) -> bytes | None:
         """The content of blob ``sha``, or ``None`` when the repository has no such blob
         (a submodule's commit, an object missing from a shallow or partial clone)."""
+        with self._lock:
+            return self._read(sha)
+
+    def _read(self, sha: str) -> bytes | None:
         proc = self._process()
         assert proc.stdin is not None and proc.stdout is not None
         try:
