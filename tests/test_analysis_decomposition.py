@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from analyzer.analysis.decomposition import (
     DecompositionInput,
     PeriodCounts,
+    class_rates,
     decompose_incident_change,
     decomposition_input,
     default_periods,
+    plan_imputation,
     shapley_effects,
 )
 from analyzer.analysis.result import Period
@@ -47,13 +49,30 @@ def test_new_riskier_class_is_a_mix_effect_not_a_rate_effect() -> None:
 
 
 def test_new_class_in_a_period_when_every_rate_doubled_is_a_rate_effect() -> None:
-    # Human 100 @ 0.1 -> 100 @ 0.2, AI 0 -> 100 @ 0.2. The AI class is imputed to have
-    # moved with the human class (0.2 x 0.1 / 0.2 = 0.1 before), so within-period rates
-    # are equal and the shift in mix explains nothing: volume 15, rate 15, mix 0.
-    effects = shapley_effects(counts([100, 0], [10, 0]), counts([100, 100], [20, 20]))
+    # Human 1000 @ 0.1 -> 1000 @ 0.2 (a trend a Poisson test plainly shows), AI 0 -> 1000
+    # @ 0.2. The AI class is imputed to have moved with the human class (0.2 / 2 = 0.1
+    # before), so rates are equal within each period and the shift in mix explains
+    # nothing: volume = 1/2 (1000 x 0.1 + 1000 x 0.2) = 150, rate = 1/2 (1000 x 0.1 + 2000
+    # x 0.1) = 150, mix 0.
+    effects = shapley_effects(counts([1000, 0], [100, 0]), counts([1000, 1000], [200, 200]))
     assert effects.mix == pytest.approx(0.0)
-    assert effects.volume == pytest.approx(15.0)
-    assert effects.rate == pytest.approx(15.0)
+    assert effects.volume == pytest.approx(150.0)
+    assert effects.rate == pytest.approx(150.0)
+
+
+def test_a_trend_the_data_do_not_show_is_not_carried_to_a_new_class() -> None:
+    # Human 10 -> 12 incidents per 100 changes is noise (Poisson test p > 0.05): the new AI
+    # class keeps its own rate, 0.3, in period A, so it adds nothing to the rate effect.
+    a, b = counts([100, 0], [10, 0]), counts([100, 100], [12, 30])
+    plan = plan_imputation(a, b)
+    assert not plan.carry_trend
+    rate_a, rate_b = class_rates(a, b, plan)
+    assert rate_a.tolist() == pytest.approx([0.10, 0.30])
+    effects = shapley_effects(a, b)
+    # the human change only: 0.02 x its changes under each coalition of the other factors,
+    # Shapley-weighted: {} 100, {N} 200, {s} 100 x 0.5, {N, s} 200 x 0.5
+    human_changes = 100 / 3 + 200 / 6 + 50 / 6 + 100 / 3
+    assert effects.rate == pytest.approx(0.02 * human_changes)
 
 
 def test_small_class_keeps_the_sum_exact_with_its_residual_in_the_rate_effect() -> None:
@@ -93,8 +112,7 @@ def test_effects_are_computed_per_replicate_along_a_leading_axis() -> None:
     b = counts([100, 100], [10, 30])
     stacked_a = PeriodCounts(np.stack([a.changes] * 3), np.stack([a.incidents] * 3))
     stacked_b = PeriodCounts(np.stack([b.changes] * 3), np.stack([b.incidents] * 3))
-    measured = np.array([True, False]), np.array([True, True])
-    batch = shapley_effects(stacked_a, stacked_b, measured_a=measured[0], measured_b=measured[1])
+    batch = shapley_effects(stacked_a, stacked_b, plan=plan_imputation(a, b))
     one = shapley_effects(a, b)
     assert np.allclose(batch.volume, one.volume) and np.allclose(batch.mix, one.mix)
 
@@ -143,9 +161,10 @@ def test_absent_class_is_reported_as_imputed_not_as_a_zero_rate() -> None:
     d = decompose_incident_change(_input(), PERIODS, replicates=50, seed=1)
     ai = next(c for c in d.classes if c.authorship == "ai_assisted")
     assert ai.changes_a == 0 and ai.rate_a_imputed and not ai.rate_b_imputed
-    # AI after: (45 + 2 x 0.5) / 300; it moves with the human rate, 20/400 -> 21/400
+    # AI after: (45 + 2 x 0.5) / 300; the human rate barely moved (20/400 -> 21/400), a
+    # trend no test would show, so AI keeps its own rate before adoption
     assert ai.rate_b == pytest.approx(46 / 300)
-    assert ai.rate_a == pytest.approx(46 / 300 * (20 / 400) / (21 / 400))
+    assert ai.rate_a == pytest.approx(46 / 300)
 
 
 def test_incidents_are_split_equally_among_their_inducing_commits_classes_by_date() -> None:

@@ -10,13 +10,17 @@ total exactly and treat the factors symmetrically (no base-period choice, unlike
 or Paasche splits, which leave an interaction term).
 
 A class with fewer than ``min_changes`` changes in a period (no AI changes before
-adoption) has no measurable rate there. Its rate in that period is imputed as its rate
-in the other period scaled by the common trend of the classes measured in both periods
-(their pooled rate ratio): the new class is assumed to keep the relative risk it shows.
-So a class that appears adds to **mix** at that relative risk, and a rise in every class's
-rate still reads as **rate**. Because a small class's few changes carry its observed
-incidents, the imputation leaves a small residual (its observed incidents minus
-changes x imputed rate); that residual is added to the rate effect so the sum stays exact.
+adoption) has no measurable rate there, so no measurable change of rate either. Its rate
+in that period is imputed as its rate in the other period: the class that appears adds to
+**volume** and **mix**, never to **rate**, at the rate it shows. One exception: when the
+classes measured in both periods share a trend the data clearly show (their pooled rates
+differ by a two-sample Poisson test at the 5% level), the imputed rate moves with that
+trend, so a rise in every class's rate still reads as **rate** even for a class new in
+period B. A trend the data do not show is not carried, because a noisy ratio multiplied
+into a new class's many changes would swamp the other effects with noise. Because a small
+class's few changes carry its observed incidents, the imputation leaves a small residual
+(its observed incidents minus changes x imputed rate); that residual is added to the rate
+effect so the sum stays exact.
 
 Incidents are dated by ``created_at`` and split among their inducing commits' classes
 (equal shares), so per-period code-caused counts match what on-call saw. Intervals come
@@ -30,11 +34,13 @@ import dataclasses
 import datetime as dt
 import itertools
 import math
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from statsmodels.stats.rates import test_poisson_2indep
 
 from analyzer.analysis.result import (
     Decomposition,
@@ -46,6 +52,7 @@ from analyzer.analysis.result import (
 
 FloatArray = npt.NDArray[np.float64]
 MIN_CLASS_CHANGES = 30
+TREND_ALPHA = 0.05
 EFFECTS: tuple[str, ...] = ("volume", "mix", "rate")
 
 
@@ -66,17 +73,45 @@ class PeriodCounts:
     incidents: FloatArray
 
 
+@dataclasses.dataclass(frozen=True)
+class Imputation:
+    """Which class rates are measured in each period, and whether the common trend of the
+    classes measured in both is carried to the others (decided once, from the data)."""
+
+    measured_a: npt.NDArray[np.bool_]
+    measured_b: npt.NDArray[np.bool_]
+    carry_trend: bool
+
+
+def plan_imputation(
+    a: PeriodCounts, b: PeriodCounts, *, min_changes: int = MIN_CLASS_CHANGES
+) -> Imputation:
+    """Measured classes have ``min_changes`` changes; the common trend is carried only when
+    a two-sample Poisson test (statsmodels) finds one at the 5% level."""
+    measured_a, measured_b = a.changes >= min_changes, b.changes >= min_changes
+    both = measured_a & measured_b
+    counts = (b.incidents[both].sum(), b.changes[both].sum(),
+              a.incidents[both].sum(), a.changes[both].sum())
+    carry = False
+    if counts[1] > 0 and counts[3] > 0 and counts[0] + counts[2] > 0:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            test = test_poisson_2indep(*counts, method="score", compare="ratio")
+        carry = bool(np.isfinite(test.pvalue) and test.pvalue < TREND_ALPHA)
+    return Imputation(np.asarray(measured_a), np.asarray(measured_b), carry)
+
+
 def class_rates(
-    a: PeriodCounts, b: PeriodCounts, measured_a: npt.NDArray[np.bool_],
-    measured_b: npt.NDArray[np.bool_],
+    a: PeriodCounts, b: PeriodCounts, plan: Imputation
 ) -> tuple[FloatArray, FloatArray]:
     """Incidents per change by class in each period, imputing unmeasured classes (see module)."""
+    measured_a, measured_b = plan.measured_a, plan.measured_b
     observed_a = _safe_ratio(a.incidents, a.changes)
     observed_b = _safe_ratio(b.incidents, b.changes)
     both = measured_a & measured_b
     pooled_a = _safe_ratio((a.incidents * both).sum(-1), (a.changes * both).sum(-1))
     pooled_b = _safe_ratio((b.incidents * both).sum(-1), (b.changes * both).sum(-1))
-    trend_ok = both.any() & (pooled_a > 0) & (pooled_b > 0)
+    trend_ok = plan.carry_trend & (pooled_a > 0) & (pooled_b > 0)
     trend = np.where(trend_ok, _safe_ratio(pooled_b, pooled_a), 1.0)[..., None]
     neither = _safe_ratio(a.incidents + b.incidents, a.changes + b.changes)
     rate_a = np.where(measured_a, observed_a, np.where(measured_b, observed_b / trend, neither))
@@ -86,19 +121,15 @@ def class_rates(
 
 def shapley_effects(
     a: PeriodCounts, b: PeriodCounts, *, min_changes: int = MIN_CLASS_CHANGES,
-    measured_a: npt.NDArray[np.bool_] | None = None,
-    measured_b: npt.NDArray[np.bool_] | None = None,
+    plan: Imputation | None = None,
 ) -> Effects:
     """Split ``sum(b.incidents) - sum(a.incidents)`` exactly into volume, mix and rate.
 
-    Arrays may carry leading replicate axes; ``measured_*`` (default: at least
-    ``min_changes`` changes) says where a class's own rate is used.
+    Arrays may carry leading replicate axes; ``plan`` (default: :func:`plan_imputation`
+    on ``a`` and ``b``) says where a class's own rate is used.
     """
-    if measured_a is None:
-        measured_a = np.asarray(a.changes >= min_changes)
-    if measured_b is None:
-        measured_b = np.asarray(b.changes >= min_changes)
-    rate_a, rate_b = class_rates(a, b, measured_a, measured_b)
+    plan = plan or plan_imputation(a, b, min_changes=min_changes)
+    rate_a, rate_b = class_rates(a, b, plan)
     total_a, total_b = a.changes.sum(-1), b.changes.sum(-1)
     factors = (
         (total_a, total_b),
@@ -227,10 +258,10 @@ def decompose_incident_change(
     """The exact volume/mix/rate split with Poisson-bootstrap percentile intervals."""
     a = PeriodCounts(data.changes_a, data.incident_classes_a.sum(0))
     b = PeriodCounts(data.changes_b, data.incident_classes_b.sum(0))
-    measured_a, measured_b = a.changes >= min_changes, b.changes >= min_changes
-    point = shapley_effects(a, b, measured_a=measured_a, measured_b=measured_b)
-    boot = _bootstrap(data, measured_a, measured_b, max(replicates, 1), seed)
-    rate_a, rate_b = class_rates(a, b, measured_a, measured_b)
+    plan = plan_imputation(a, b, min_changes=min_changes)
+    point = shapley_effects(a, b, plan=plan)
+    boot = _bootstrap(data, plan, max(replicates, 1), seed)
+    rate_a, rate_b = class_rates(a, b, plan)
     code_change = float(b.incidents.sum() - a.incidents.sum())
     unlinked_change = float(data.unlinked_b - data.unlinked_a)
     estimates = {
@@ -259,8 +290,8 @@ def decompose_incident_change(
             incidents_b=float(b.incidents[i]),
             rate_a=float(rate_a[i]) if a.changes[i] or b.changes[i] else None,
             rate_b=float(rate_b[i]) if a.changes[i] or b.changes[i] else None,
-            rate_a_imputed=not bool(measured_a[i]),
-            rate_b_imputed=not bool(measured_b[i]),
+            rate_a_imputed=not bool(plan.measured_a[i]),
+            rate_b_imputed=not bool(plan.measured_b[i]),
         )
         for i, cls in enumerate(data.classes)
     )
@@ -291,11 +322,7 @@ def decompose_incident_change(
 
 
 def _bootstrap(
-    data: DecompositionInput,
-    measured_a: npt.NDArray[np.bool_],
-    measured_b: npt.NDArray[np.bool_],
-    replicates: int,
-    seed: int,
+    data: DecompositionInput, plan: Imputation, replicates: int, seed: int
 ) -> dict[str, FloatArray]:
     rng = np.random.default_rng(seed)
     changes_a = rng.poisson(data.changes_a, size=(replicates, data.changes_a.size))
@@ -304,7 +331,7 @@ def _bootstrap(
     weights_b = rng.poisson(1.0, size=(replicates, data.incident_classes_b.shape[0]))
     a = PeriodCounts(changes_a.astype(float), weights_a @ data.incident_classes_a)
     b = PeriodCounts(changes_b.astype(float), weights_b @ data.incident_classes_b)
-    effects = shapley_effects(a, b, measured_a=measured_a, measured_b=measured_b)
+    effects = shapley_effects(a, b, plan=plan)
     unlinked = rng.poisson(data.unlinked_b, replicates) - rng.poisson(data.unlinked_a, replicates)
     return {
         "volume": effects.volume,

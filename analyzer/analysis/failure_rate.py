@@ -7,7 +7,7 @@ Incident rates per changed line get exact (Garwood) Poisson intervals and the tw
 score test of the rate ratio (``test_poisson_2indep``); when either class has no incident
 the score test and interval degenerate, so the exact conditional test and the MOVER
 interval are used instead. P-values are raw here; the
-analysis Holm-corrects them together with every other test it runs.
+analysis Holm-corrects them as one family with the count model's class terms.
 """
 
 from __future__ import annotations

@@ -49,6 +49,13 @@ CLASS_WORDS = {
     "automation": "automation (bot)",
     "unattributed": "unattributed",
 }
+
+
+def class_words(authorship: str) -> str:
+    """The class as a reader says it (a label from a custom rule is shown as it is)."""
+    return CLASS_WORDS.get(authorship, authorship)
+
+
 MARKER_CAVEAT = (
     "AI use that leaves no marker is counted as human, so the comparison may understate "
     "the difference."
@@ -179,7 +186,7 @@ def _growth_findings(growth: Growth, adoption: Adoption) -> Iterator[Finding]:
         c: g.ccn_per_line_added for c, g in growth.by_class.items() if g.ccn_per_line_added
     }
     if "human" in per_line and any(c in per_line for c in AI_CLASSES):
-        parts = ", ".join(f"{CLASS_WORDS[c]} {100 * v:.1f}" for c, v in per_line.items())
+        parts = ", ".join(f"{class_words(c)} {100 * v:.1f}" for c, v in per_line.items())
         yield make_finding(
             "ccn_per_line_added",
             "growth",
@@ -239,7 +246,7 @@ def _failure_findings(
         if cls not in AI_CLASSES:
             continue
         term = terms.get(cls)
-        words = CLASS_WORDS[cls]
+        words = class_words(cls)
         if term is not None and _significant(term.p_holm) and term.irr is not None:
             yield make_finding(
                 f"failure_rate_{cls}",
@@ -294,7 +301,7 @@ def _revert_findings(reverts: Reverts) -> Iterator[Finding]:
         if comparison.authorship in AI_CLASSES:
             yield _comparison_finding(
                 comparison, f"revert_rate_{comparison.authorship}", "reverts",
-                f"{CLASS_WORDS[comparison.authorship]} changes were reverted {{ratio}} as "
+                f"{class_words(comparison.authorship)} changes were reverted {{ratio}} as "
                 "often as concurrent human changes",
             )
 
@@ -314,7 +321,7 @@ def _churn_findings(churn: dict[str, ClassChurn]) -> Iterator[Finding]:
             yield make_finding(
                 f"churn_{window}_{cls}",
                 "churn",
-                f"{_pct(share.value)} of {CLASS_WORDS[cls]} added lines were rewritten within "
+                f"{_pct(share.value)} of {class_words(cls)} added lines were rewritten within "
                 f"{window} ({ci_text(share.ci_low, share.ci_high, '{:.0%}')}) against "
                 f"{_pct(base.value)} of human lines",
                 "co_occurrence",
@@ -335,13 +342,20 @@ def _decomposition_findings(decomposition: Decomposition) -> Iterator[Finding]:
         "mix": "the shift of changes between authorship classes with different rates",
         "rate": "the change in each class's incidents per change",
     }
+    # splitting a change that may be zero attributes nothing, however tight a part looks
+    real_change = decomposition.code_caused_change.excludes_zero
     for name, effect in (
         ("volume", decomposition.volume_effect),
         ("mix", decomposition.mix_effect),
         ("rate", decomposition.rate_effect),
     ):
-        level: EvidenceLevel = "direct_attribution" if effect.excludes_zero else "co_occurrence"
-        tail = "" if effect.excludes_zero else ": not distinguishable from zero"
+        shown = real_change and effect.excludes_zero
+        level: EvidenceLevel = "direct_attribution" if shown else "co_occurrence"
+        tail = (
+            "" if shown
+            else ": not distinguishable from zero" if real_change
+            else ": the code-caused change itself is not distinguishable from zero"
+        )
         yield make_finding(
             f"decomposition_{name}",
             "decomposition",

@@ -1,8 +1,15 @@
-"""One Holm correction over every test the analysis ran.
+"""Holm correction over each family of tests the analysis ran.
 
-Findings are drawn from all the tests at once (class comparisons, the count model's class
-terms, every time-series test), so they form one family: the correction is applied to all
-of them together (Holm 1979, statsmodels ``multipletests``), never to a chosen subset.
+Two families, each answering one question, each corrected as a whole (Holm 1979,
+statsmodels ``multipletests``), never a chosen subset of it:
+
+* **class comparisons**: does a class fail more than human changes? Every change failure
+  rate, incident rate and revert rate comparison, and the count model's class terms;
+* **time series**: does AI adoption move with incidents, or lead them? Every
+  cross-correlation lag, Granger lag, interrupted-time-series and dose-response term.
+
+Keeping the dozens of exploratory time-series tests out of the few direct comparisons keeps
+those from being drowned, while each family still pays for every test it ran.
 """
 
 from __future__ import annotations

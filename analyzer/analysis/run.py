@@ -197,21 +197,22 @@ def _holm(
     tuple[Comparison, ...], tuple[Comparison, ...], tuple[Comparison, ...], CountModel,
     TimeSeriesEvidence,
 ]:
-    """Holm-correct every test together: comparisons, the model's class terms, time series."""
+    """Holm-correct the class comparisons (with the model's class terms) as one family and
+    the time-series tests as another (see ``holm``)."""
     class_terms = [t for t in model.terms if t.term in CLASS_ORDER]
     controls = [t for t in model.terms if t.term not in CLASS_ORDER]
-    family = HolmFamily()
-    family.add(cfr)
-    family.add(rates)
-    family.add(reverts)
-    family.add(class_terms)
-    family.add(time_series.tests)
+    comparisons = HolmFamily()
+    for group in (cfr, rates, reverts):
+        comparisons.add(group)
+    comparisons.add(class_terms)
+    series = HolmFamily()
+    series.add(time_series.tests)
     return (
-        family.take(cfr),
-        family.take(rates),
-        family.take(reverts),
-        dataclasses.replace(model, terms=(*family.take(class_terms), *controls)),
-        dataclasses.replace(time_series, tests=family.take(time_series.tests)),
+        comparisons.take(cfr),
+        comparisons.take(rates),
+        comparisons.take(reverts),
+        dataclasses.replace(model, terms=(*comparisons.take(class_terms), *controls)),
+        dataclasses.replace(time_series, tests=series.take(time_series.tests)),
     )
 
 

@@ -1,6 +1,7 @@
 """Time-series evidence on weekly series: does AI adoption move with incidents, and first?
 
-Every test run is returned (significant or not); the analysis Holm-corrects them together.
+Every test run is returned (significant or not); the analysis Holm-corrects them as one
+family.
 
 * **Cross-correlation, pre-whitened** (Box & Jenkins): an AR model chosen by AIC (up to 4
   lags) is fitted to the driver and the same filter is applied to the outcome, so shared
@@ -49,7 +50,7 @@ METHOD = (
     "weekly series; pre-whitened cross-correlation (AR by AIC, lags 0-8), Granger SSR F "
     "tests (lags 1-4), first differences where an ADF test finds a unit root; interrupted "
     "time series and dose-response as Poisson GLMs with the week's changes as exposure and "
-    "HAC errors; every test Holm-corrected with all the analysis's tests"
+    "HAC errors; every test Holm-corrected as one family"
 )
 
 

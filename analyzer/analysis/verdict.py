@@ -17,7 +17,7 @@ an AI class riskier than human changes of like size and place; co-occurrence oth
 
 from __future__ import annotations
 
-from analyzer.analysis.findings import CLASS_WORDS, ci_text
+from analyzer.analysis.findings import ci_text, class_words
 from analyzer.analysis.frames import AI_CLASSES
 from analyzer.analysis.result import (
     EVIDENCE_WORDS,
@@ -145,7 +145,7 @@ def _level_and_detail(
     ]
     if controlled:
         parts = ", ".join(
-            f"{CLASS_WORDS[t.term]} {t.irr:.1f}x ({ci_text(t.ci_low, t.ci_high, '{:.1f}')})"
+            f"{class_words(t.term)} {t.irr:.1f}x ({ci_text(t.ci_low, t.ci_high, '{:.1f}')})"
             for t in controlled
         )
         return (
@@ -158,7 +158,7 @@ def _level_and_detail(
     ]
     if riskier:
         parts = ", ".join(
-            f"{CLASS_WORDS[c.authorship]} {c.ratio:.1f}x ({ci_text(c.ci_low, c.ci_high, '{:.1f}')})"
+            f"{class_words(c.authorship)} {c.ratio:.1f}x ({ci_text(c.ci_low, c.ci_high, '{:.1f}')})"
             for c in riskier
         )
         return "direct_attribution", f" (AI changes' failure rate against human: {parts})"
