@@ -29,6 +29,9 @@ from analyzer.store import open_store
 from sample_repos.generate import generate_scenario
 from tests.repo_builder import RepoBuilder
 
+#: Seconds a test that uses the stores may take: the first one waits for the build (two
+#: scenarios mined, a few minutes on two cores, longer when the suite runs beside it).
+STORE_BUILD_TIMEOUT = 1800
 #: Two scenarios in one store: the combined view and a per-repository view each.
 SCENARIOS = ("jevons-volume", "ai-risk")
 WORKERS = 2

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from tests.dashboard.browsing import EXCEPTION, PAGES, chromium_path, launch, visit, wait_ready
-from tests.dashboard.conftest import DashboardStores
+from tests.dashboard.conftest import STORE_BUILD_TIMEOUT, DashboardStores
 from tests.dashboard.serving import running_dashboard
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(STORE_BUILD_TIMEOUT)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboard"
 
 

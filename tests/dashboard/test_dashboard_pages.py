@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from dashboard.wording import escape_markdown
-from tests.dashboard.conftest import DashboardStores
+from tests.dashboard.conftest import STORE_BUILD_TIMEOUT, DashboardStores
 from tests.dashboard.pages import (
     PAGES,
     charts,
@@ -24,7 +24,7 @@ from tests.dashboard.pages import (
     texts,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(STORE_BUILD_TIMEOUT)]
 
 SIDEBAR_KEYS = ("filter_repo", "filter_dates", "filter_path", "filter_service", "filter_reset")
 #: Per page: the widgets and keyed blocks it must show on a full store, and its charts.

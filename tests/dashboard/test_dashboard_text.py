@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from dashboard.wording import escape_markdown, one_line
-from tests.dashboard.conftest import HOSTILE, DashboardStores
+from tests.dashboard.conftest import HOSTILE, STORE_BUILD_TIMEOUT, DashboardStores
 from tests.dashboard.pages import PAGES, open_app, rerun, show, table, texts
 
 RENDER = MarkdownIt("commonmark").enable("table").enable("strikethrough")
@@ -58,6 +58,7 @@ def test_long_text_is_cut() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(STORE_BUILD_TIMEOUT)
 def test_hostile_repository_and_incident_are_shown_as_text_on_every_page(
     dashboard_stores: DashboardStores,
 ) -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from dashboard.data import BUSY_MESSAGE
-from tests.dashboard.conftest import DashboardStores
+from tests.dashboard.conftest import STORE_BUILD_TIMEOUT, DashboardStores
 from tests.dashboard.pages import open_app, rerun, texts
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(STORE_BUILD_TIMEOUT)]
 
 # A writer that opens the store read-write (as `jevons mine` does for each batch) and holds
 # it until its standard input closes.
