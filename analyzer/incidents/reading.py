@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from analyzer.incidents.json_stream import (
     read_json_shape,
     stream_json_records,
 )
-from analyzer.incidents.record import loose_key
+from analyzer.incidents.record import Columns
 
 _SNIFF_BYTES = 1 << 16
 _BOM = b"\xef\xbb\xbf"
@@ -36,7 +36,7 @@ class RecordFile:
     kind: str
     names: tuple[str, ...]
     has_records: bool
-    columns: Mapping[str, str] | None = None
+    columns: Columns | None = None
     json_shape: JsonShape | None = None
     header: tuple[str, ...] = ()
 
@@ -61,10 +61,7 @@ def open_record_file(path: Path) -> RecordFile:
         names = tuple(first) if isinstance(first, dict) else ()
         return RecordFile(path, "json", names, first is not None, json_shape=shape)
     header = _csv_header(path)
-    columns: dict[str, str] = {}
-    for title in header:
-        columns.setdefault(loose_key(title), title)
-    return RecordFile(path, "csv", header, True, columns=columns, header=header)
+    return RecordFile(path, "csv", header, True, columns=Columns(header), header=header)
 
 
 def _first_character(path: Path) -> bytes:

@@ -14,7 +14,6 @@ from typing import Any, NamedTuple
 
 #: Keys of an object tried, in order, to show it as text (Jira options, PagerDuty references).
 _DISPLAY_KEYS = ("name", "value", "summary", "displayName", "title")
-_ABSENT = object()
 
 
 def loose_key(key: str) -> str:
@@ -57,19 +56,33 @@ class Found(NamedTuple):
     value: Any
 
 
+class Columns:
+    """A CSV header, answering which column a path names: the column titled exactly so, else
+    the one whose :func:`loose_key` matches. Built once per file, shared by every row."""
+
+    def __init__(self, titles: Iterable[str]) -> None:
+        self._by_key: dict[str, str] = {}
+        for title in titles:
+            self._by_key.setdefault(loose_key(title), title)
+        self._titles = set(self._by_key.values())
+        self._answers: dict[str, str | None] = {}
+
+    def title(self, path: str) -> str | None:
+        if path in self._titles:
+            return path
+        if path not in self._answers:
+            self._answers[path] = self._by_key.get(loose_key(path))
+        return self._answers[path]
+
+
 class RecordView:
-    """Read a record by paths. ``columns`` maps :func:`loose_key` to the titles of a flat
-    (CSV) record's columns; it is built once per file and shared by every row."""
+    """Read a record by paths: nested JSON by dotted path, or a flat CSV row (``columns``)."""
 
     __slots__ = ("_columns", "data")
 
-    def __init__(self, data: Mapping[str, Any], columns: Mapping[str, str] | None = None) -> None:
+    def __init__(self, data: Mapping[str, Any], columns: Columns | None = None) -> None:
         self.data = data
         self._columns = columns
-
-    @property
-    def is_flat(self) -> bool:
-        return self._columns is not None
 
     def get(self, path: str) -> Any:
         """The value at ``path``, or ``None`` when absent or empty."""
@@ -79,8 +92,8 @@ class RecordView:
     def first(self, paths: Iterable[str]) -> Found | None:
         """The first of ``paths`` that holds a value."""
         for path in paths:
-            value = self.get(path)
-            if value is not None:
+            value = self._resolve(path)
+            if value is not None and not is_empty(value):
                 return Found(path, value)
         return None
 
@@ -91,14 +104,12 @@ class RecordView:
         return paths[0]
 
     def _resolve(self, path: str) -> Any:
-        value = self.data.get(path, _ABSENT)
-        if value is not _ABSENT:
-            return value
         if self._columns is not None:
-            title = self._columns.get(loose_key(path))
+            title = self._columns.title(path)
             return self.data.get(title) if title is not None else None
-        if "." not in path:
-            return None
+        value = self.data.get(path)
+        if value is not None or "." not in path:
+            return value
         node: Any = self.data
         for part in path.split("."):
             if not isinstance(node, dict):
