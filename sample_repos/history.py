@@ -567,10 +567,20 @@ class Planner:
             ("tool-named-human-coauthor", 6),
             ("aider-committer-only", 4),
             ("github-issue-reference", 5),
+            ("hostile-text", 3),
         ):
             pool = [c for c in direct if c.awkward is None]
             for change in self.rng.sample(pool, min(count, len(pool))):
                 change.awkward = label
+        self._hostile_incident_title()
+
+    def _hostile_incident_title(self) -> None:
+        """One code-caused incident whose title carries markup, a link and a mention, as
+        pasted alerts do: every report and page must show it as text. (Chosen without
+        drawing from the generator, so the rest of the plan does not move.)"""
+        code = [i for i in self.incidents if i.fault is not None and i.source == "pagerduty"]
+        if code:
+            code[len(code) // 2].title = HOSTILE_INCIDENT_TITLE
 
     def _number_incidents(self) -> None:
         self.incidents.sort(key=lambda i: (i.created_at, i.key))
@@ -581,6 +591,9 @@ class Planner:
 
 
 _SUGGESTIONS = ("copilot-review", "gemini-review")
+HOSTILE_INCIDENT_TITLE = (
+    "Receipts show <b>raw HTML</b> & [sign in again](http://evil.example/login) | @oncall"
+)
 _SUGGESTION_START = dt.date(2025, 4, 1)
 
 

@@ -8,6 +8,7 @@ fixes quote incident ids in the form each incident tool uses (``PD #3142``, ``IN
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 
@@ -69,6 +70,11 @@ _PROSE_MENTIONS = (
     "Handle the cursor field of paged {module} responses",
     "Explain why we do not use Claude for {service} migrations",
 )
+_HOSTILE = (
+    "Escape <script> in receipt notes; thanks @everyone for the reports",
+    "Render [docs](javascript:alert(1)) links in {module} as plain text",
+    "Strip <img src=x onerror=alert(1)> from review bodies | `{function}` | **bold**",
+)
 _INHERITED_AI = (
     "Co-authored-by: Cursor Agent <cursoragent@cursor.com>",
     "Co-Authored-By: Claude <noreply@anthropic.com>",
@@ -117,6 +123,7 @@ def incident_reference(incident: IncidentPlan) -> str:
 class MessageWriter:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
+        self._hostile = itertools.cycle(_HOSTILE)
 
     def _fill(self, template: str, change: Change, edit: Edit | None) -> str:
         module = words(edit.module) if edit and edit.module else change.service
@@ -137,6 +144,8 @@ class MessageWriter:
         """The first line for a human, agent or assisted change of ``change.kind``."""
         if change.awkward == "mentions-ai-in-prose":
             return self._fill(self.rng.choice(_PROSE_MENTIONS), change, edit)
+        if change.awkward == "hostile-text":  # each form in turn, so every scenario has all
+            return self._fill(next(self._hostile), change, edit)
         text = self._plain_subject(change, edit)
         if change.person.conventional and change.klass == "human" and change.kind in _CONVENTIONAL:
             prefix = _CONVENTIONAL[change.kind]

@@ -216,6 +216,7 @@ def test_awkward_cases_are_present_and_labelled_human(
         "tool-named-human-coauthor",
         "aider-committer-only",
         "agent-branch-merge",
+        "hostile-text",
     }
     for commit in awkward["inherited-coauthors"]:
         body = log[commit["sha"]]["body"]
@@ -226,6 +227,17 @@ def test_awkward_cases_are_present_and_labelled_human(
         assert "(aider)" not in log[commit["sha"]]["author"]
     prose = " ".join(log[c["sha"]]["body"] for c in awkward["mentions-ai-in-prose"]).lower()
     assert any(word in prose for word in ("claude", "copilot", "cursor"))
+    hostile = " ".join(log[c["sha"]]["body"] for c in awkward["hostile-text"])
+    assert all(mark in hostile for mark in ("<script>", "@everyone", "](javascript:"))
+
+
+def test_one_incident_title_carries_markup_that_reports_must_escape(
+    scenario: tuple[ScenarioPaths, dict[str, Any]],
+) -> None:
+    paths, truth = scenario
+    hostile = [i for i in truth["incidents"] if "<b>" in i["title"]]
+    assert len(hostile) == 1 and hostile[0]["code_caused"]
+    assert "<b>raw HTML</b>" in paths.pagerduty.read_text()
 
 
 def test_merge_commits_have_two_parents_and_bring_their_branch_in(
