@@ -1,0 +1,127 @@
+"""Mining on a real local Dask cluster (2 worker processes, 1 thread each) gives the store
+that mining each repository alone on the local process pool gives: with the work spread
+over both workers, and when a worker is killed in the middle of the run."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analyzer.config import Config
+from analyzer.mining import SilentObserver, mine_repositories
+from benchmarks.generated_repo import generate_repository
+from tests.mining_repos import build_long_history, build_polyglot_history, store_contents
+from tests.repo_builder import RepoBuilder
+
+distributed = pytest.importorskip("distributed")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def cluster() -> Iterator[Any]:
+    """Two worker processes of one thread each, as ``jevons mine`` starts on this machine."""
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address="127.0.0.1:0",
+        silence_logs=logging.ERROR,
+    ) as local:
+        yield local
+
+
+@pytest.fixture
+def three_repositories(tmp_path: Path) -> list[Path]:
+    """Everything the miner must get right, a plain history, and a generated service."""
+    polyglot = RepoBuilder(tmp_path / "polyglot")
+    build_polyglot_history(polyglot)
+    plain = RepoBuilder(tmp_path / "plain")
+    build_long_history(plain, 40)
+    service = generate_repository(tmp_path / "service", commits=120)
+    return [polyglot.path, plain.path, service]
+
+
+def _mined_one_by_one_on_the_pool(repos: list[Path], db: Path) -> None:
+    for repo in repos:
+        mine_repositories([repo], db=db, workers=2, config=Config())
+
+
+def test_three_repositories_on_two_dask_workers_equal_mining_each_alone(
+    cluster: Any, three_repositories: list[Path], tmp_path: Path
+) -> None:
+    alone, on_dask = tmp_path / "alone.duckdb", tmp_path / "dask.duckdb"
+    _mined_one_by_one_on_the_pool(three_repositories, alone)
+    with distributed.Client(cluster) as watcher, distributed.get_task_stream(watcher) as stream:
+        summaries = mine_repositories(
+            three_repositories,
+            db=on_dask,
+            scheduler=cluster.scheduler_address,
+            batch_commits=25,  # several history chunks and batches per repository
+            config=Config(),
+        )
+
+    assert [s.repo_id for s in summaries] == ["polyglot", "plain", "service"]
+    assert all(s.commits_mined == s.commits for s in summaries)
+    assert store_contents(on_dask) == store_contents(alone)
+    kinds = {str(task["key"]).split("-")[0] for task in stream.data}
+    assert {"read_history_chunk", "measure_reachable_blobs"} <= kinds
+    assert len({task["worker"] for task in stream.data}) == 2  # both workers did work
+
+
+class _KillOneWorkerMidRun(SilentObserver):
+    """Kills one worker process (SIGKILL) while it is measuring blobs, once the first
+    batch is written and later batches' blobs are still on the workers."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.pids: dict[str, int] = client.run(os.getpid)
+        self.killed: int | None = None
+        self.blobs_left_at_kill = 0
+        self._queued = self._measured = 0
+
+    def blobs_queued(self, count: int) -> None:
+        self._queued += count
+
+    def blobs_measured(self, count: int) -> None:
+        self._measured += count
+
+    def commits_mined(self, count: int) -> None:
+        if self.killed is not None:
+            return
+        busy = [worker for worker, keys in self.client.processing().items() if keys]
+        if busy:
+            self.killed = self.pids[busy[0]]
+            self.blobs_left_at_kill = self._queued - self._measured
+            os.kill(self.killed, signal.SIGKILL)
+
+
+def test_a_worker_killed_mid_run_loses_nothing(cluster: Any, tmp_path: Path) -> None:
+    repo = generate_repository(tmp_path / "service", commits=300)
+    clean, survived = tmp_path / "clean.duckdb", tmp_path / "survived.duckdb"
+    mine_repositories([repo], db=clean, workers=2, config=Config())
+
+    with distributed.Client(cluster) as client:
+        killer = _KillOneWorkerMidRun(client)
+        [summary] = mine_repositories(
+            [repo],
+            db=survived,
+            scheduler=cluster.scheduler_address,
+            batch_commits=20,
+            config=Config(),
+            observer=killer,
+        )
+        client.wait_for_workers(2, timeout=60)  # the nanny has started a new worker
+        pids_after = set(client.run(os.getpid).values())
+
+    assert killer.killed is not None, "no worker was busy when a batch was written"
+    assert killer.blobs_left_at_kill > 0  # it died with work still to do
+    assert killer.killed not in pids_after
+    assert summary.commits_mined == summary.commits == 300
+    assert store_contents(survived) == store_contents(clean)
