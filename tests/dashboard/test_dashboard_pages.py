@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from analyzer.analysis import analyze
 from dashboard.wording import escape_markdown
 from tests.dashboard.conftest import STORE_BUILD_TIMEOUT, DashboardStores
 from tests.dashboard.pages import (
@@ -253,3 +254,15 @@ def test_jevons_page_compares_two_chosen_quarters(dashboard_stores: DashboardSto
     start = dt.date(int(year), 3 * (int(number) - 1) + 1, 1)
     assert any(escape_markdown(f"period B: {start.isoformat()}") in t for t in texts(app))
     assert len(app.get_by_key("jevons_waterfall_chart").get("vega_lite_chart")) == 1
+
+
+def test_overview_shows_the_analysis_verdict_for_each_repository_and_combined(
+    dashboard_stores: DashboardStores,
+) -> None:
+    app = open_app(dashboard_stores.full)
+    for repo in (None, "repo", "repo-2"):
+        if repo is not None:
+            app.selectbox(key="filter_repo").set_value(repo)
+            rerun(app)
+        expected = analyze(dashboard_stores.full, repo=repo).verdict.statement
+        assert "**" + escape_markdown(expected, limit=1000) + "**" in texts(app), repo
