@@ -4,9 +4,6 @@ bad repository among good ones, and how a worker finds a repository the client n
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -23,22 +20,16 @@ from analyzer.mining.miner import MiningJob, choose_workers
 from analyzer.mining.progress import SilentObserver
 from analyzer.mining.sources import RepositorySource, clone_name, clone_path, is_clone_url
 from analyzer.mining.workers import LocalWorkers
-from tests.mining_repos import ROOT, head_tree
+from tests.mining_repos import head_tree
+from tests.mining_repos import run_jevons as jevons
 from tests.repo_builder import RepoBuilder
 
 
-def _jevons(*args: str, cwd: Path, cache: Path) -> subprocess.CompletedProcess[str]:
-    """The command line, with its clone cache at ``cache``."""
-    env = {k: v for k, v in os.environ.items() if k != "JEVONS_DB"}
-    env.update({"PYTHONPATH": str(ROOT), "JEVONS_CACHE": str(cache)})
-    return subprocess.run(
-        [sys.executable, "-m", "analyzer.cli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The clone cache of this test's runs (the command line reads ``JEVONS_CACHE``)."""
+    monkeypatch.setenv("JEVONS_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
 
 
 def _small_repo(path: Path, *, extra: str = "") -> RepoBuilder:
@@ -82,14 +73,13 @@ def test_a_clone_is_named_after_the_project_and_keeps_credentials_out_of_the_pat
 
 
 def test_clone_url_is_cloned_into_the_cache_then_fetched_with_a_repositories_file(
-    tmp_path: Path,
+    tmp_path: Path, cache: Path
 ) -> None:
     origin = _small_repo(tmp_path / "remote" / "billing")
     _small_repo(tmp_path / "work" / "checkout", extra="# local\n")
-    cache = tmp_path / "cache"
     url = origin.path.as_uri()
 
-    first = _jevons("mine", url, "--db", "s.duckdb", "--workers", "1", cwd=tmp_path, cache=cache)
+    first = jevons("mine", url, "--db", "s.duckdb", "--workers", "1", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     clone = clone_path(url, cache)
     assert (clone / "HEAD").is_file() and not (clone / ".git").exists()  # bare
@@ -100,9 +90,9 @@ def test_clone_url_is_cloned_into_the_cache_then_fetched_with_a_repositories_fil
     origin.commit("three", {"app.py": "def f(x):\n    return x\n"})
     listing = tmp_path / "work" / "repos.txt"
     listing.write_text(f"# what we run\n{url}\n\ncheckout\n", encoding="utf-8")
-    second = _jevons(
+    second = jevons(
         "mine", "--repos-file", str(listing), "--db", "s.duckdb", "--workers", "2",
-        cwd=tmp_path, cache=cache,
+        cwd=tmp_path,
     )  # fmt: skip
     assert second.returncode == 0, second.stderr
     billing, checkout = second.stdout.splitlines()
@@ -113,15 +103,15 @@ def test_clone_url_is_cloned_into_the_cache_then_fetched_with_a_repositories_fil
 
 
 def test_bad_repositories_among_good_ones_are_reported_and_the_others_mined(
-    tmp_path: Path,
+    tmp_path: Path, cache: Path
 ) -> None:
     _small_repo(tmp_path / "first")
     _small_repo(tmp_path / "second", extra="# second\n")
     (tmp_path / "plain").mkdir()
     missing = (tmp_path / "nowhere" / "gone.git").as_uri()
-    result = _jevons(
+    result = jevons(
         "mine", "first", "plain", missing, "second", "--db", "s.duckdb", "--workers", "2",
-        cwd=tmp_path, cache=tmp_path / "cache",
+        cwd=tmp_path,
     )  # fmt: skip
 
     assert result.returncode == 1
@@ -212,11 +202,11 @@ def test_a_worker_without_the_path_or_a_url_says_what_to_do(tmp_path: Path) -> N
 
 
 @pytest.mark.slow
-def test_an_unreachable_scheduler_is_one_clear_error(tmp_path: Path) -> None:
+def test_an_unreachable_scheduler_is_one_clear_error(tmp_path: Path, cache: Path) -> None:
     repo = _small_repo(tmp_path / "repo")
-    result = _jevons(
+    result = jevons(
         "mine", str(repo.path), "--scheduler", "tcp://127.0.0.1:9", "--db", "s.duckdb",
-        cwd=tmp_path, cache=tmp_path / "cache",
+        cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 2
     [line] = [line for line in result.stderr.splitlines() if line.strip()]
