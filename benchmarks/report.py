@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from benchmarks.timing import Timing
 
@@ -51,8 +51,15 @@ def _seconds(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:9.2f}s"
 
 
-def print_report(timings: Mapping[str, Timing], write: Callable[[str], None] = print) -> None:
-    """Print every timing and the ratios, each target with its verdict."""
+def print_report(
+    timings: Mapping[str, Timing],
+    write: Callable[[str], None] = print,
+    *,
+    targets: Sequence[Target] = TARGETS,
+    context: Sequence[tuple[str, str, str, str]] = CONTEXT_RATIOS,
+) -> None:
+    """Print every timing and the ratios, each target with its verdict (the mining
+    benchmark's targets unless others are given)."""
     write("")
     write(f"{'contender':<42} {'wall':>10} {'cpu':>10}  what")
     for timing in timings.values():
@@ -62,7 +69,7 @@ def print_report(timings: Mapping[str, Timing], write: Callable[[str], None] = p
         )
     write("")
     write("targets (wall time):")
-    for target in TARGETS:
+    for target in targets:
         ratio = target.ratio(timings)
         if ratio is None:
             write(f"  {target.label:<44} skipped")
@@ -71,7 +78,7 @@ def print_report(timings: Mapping[str, Timing], write: Callable[[str], None] = p
         verdict = "MET" if target.met(ratio) else "MISSED"
         write(f"  {target.label:<44} {ratio:8.2f}x  (target {sign} {target.bound:g}x)  {verdict}")
     write("context:")
-    for label, numerator, denominator, clock in CONTEXT_RATIOS:
+    for label, numerator, denominator, clock in context:
         if numerator not in timings or denominator not in timings:
             continue
         above = getattr(timings[numerator], clock)
