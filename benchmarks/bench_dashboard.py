@@ -1,6 +1,6 @@
 """Dashboard: every page timed on a store of 100,000 commits and 5,000 incidents (target:
 each page ready within 3 s after the first load), and a bounded load test (issue 9): 20
-concurrent browser sessions on the sample store for 2 minutes, reporting errors and the
+concurrent browser sessions on the demo's store for 2 minutes, reporting errors and the
 server's memory growth.
 
 Both drive the real ``jevons dashboard`` in headless Chromium (Debian's, via Playwright).
@@ -72,7 +72,7 @@ def run(context: BenchContext) -> None:
         return
     store = _large_store(context.scratch)
     time_pages(store, context.scratch / "dashboard-bench.log")
-    load_test(_sample_store(context.scratch), context.scratch / "dashboard-load.log")
+    load_test(_demo_store(context.scratch), context.scratch / "dashboard-load.log")
 
 
 def _large_store(scratch: Path) -> Path:
@@ -88,16 +88,14 @@ def _large_store(scratch: Path) -> Path:
     return path
 
 
-def _sample_store(scratch: Path) -> Path:
-    """The sample scenario store the test suite and the demo build, by the real pipeline."""
-    from tests.dashboard.conftest import build_stores
+def _demo_store(scratch: Path) -> Path:
+    """The store ``jevons demo`` builds, by the demo's own pipeline steps."""
+    from tests.dashboard.conftest import build_demo_store
 
-    root = scratch / "dashboard-sample"
-    root.mkdir(exist_ok=True)
     started = time.perf_counter()
-    stores = build_stores(root)
-    print(f"sample store built by the pipeline in {time.perf_counter() - started:.0f}s")
-    return stores.full
+    store = build_demo_store(scratch / "dashboard-demo")
+    print(f"demo store built by the demo pipeline in {time.perf_counter() - started:.0f}s")
+    return store
 
 
 def time_pages(store: Path, log: Path) -> dict[str, tuple[float, float]]:

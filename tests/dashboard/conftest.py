@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.analysis import detect_reverts
+from analyzer.demo import STEPS, STORE_FILE, run_demo
 from analyzer.incidents import import_incidents
 from analyzer.linking import link_incidents
 from analyzer.mining import mine_repositories
@@ -132,6 +133,32 @@ def dashboard_stores(tmp_path_factory: pytest.TempPathFactory) -> DashboardStore
     return DashboardStores(commits_only=root / "commits-only.duckdb",
                            unlinked=root / "unlinked.duckdb", full=root / "full.duckdb",
                            hostile=root / "hostile.duckdb")
+
+
+#: The demo's steps that build its store (the reports are other parts' business).
+DEMO_STORE_PARTS = ("sample repository", "mining", "attribution", "incident import", "linking")
+
+
+def build_demo_store(out: Path) -> Path:
+    """The store ``jevons demo`` builds, by the demo's own pipeline steps."""
+    steps = tuple(step for step in STEPS if step.part in DEMO_STORE_PARTS)
+    result = run_demo(out=out, steps=steps)
+    failed = [f"{o.part}: {o.status} {o.detail}" for o in result.outcomes if not o.ok]
+    assert not failed, f"the demo pipeline did not build its store: {failed}"
+    return result.context.db
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's store (default scenario, one repository), built once per session."""
+    reuse = os.environ.get("JEVONS_DASHBOARD_STORES")
+    root = (Path(reuse) if reuse else _shared_root(tmp_path_factory)) / "dashboard-demo"
+    root.mkdir(parents=True, exist_ok=True)
+    with _locked(root / ".lock"):
+        if not (root / "done").exists():
+            build_demo_store(root)
+            (root / "done").write_text("ok")
+    return root / STORE_FILE
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The real ``jevons dashboard`` on the sample store, every page opened in headless
+"""The real ``jevons dashboard`` on the demo's store, every page opened in headless
 Chromium (Debian's ``/usr/bin/chromium`` through Playwright): no Streamlit exception, every
 chart drawn by vega-embed, and a screenshot of each page in ``test-artifacts/dashboard/``.
 
@@ -40,10 +40,8 @@ def playwright() -> Any:
         yield driver
 
 
-def test_every_page_renders_its_charts_in_chromium(
-    playwright: Any, dashboard_stores: DashboardStores
-) -> None:
-    with running_dashboard(dashboard_stores.full, ARTIFACTS / "server.log") as (base, _):
+def test_every_page_renders_its_charts_in_chromium(playwright: Any, demo_store: Path) -> None:
+    with running_dashboard(demo_store, ARTIFACTS / "server.log") as (base, _):
         browser = launch(playwright)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -64,7 +62,8 @@ def test_every_page_renders_its_charts_in_chromium(
 def test_filters_chosen_in_the_sidebar_hold_when_moving_between_pages(
     playwright: Any, dashboard_stores: DashboardStores
 ) -> None:
-    with running_dashboard(dashboard_stores.full, ARTIFACTS / "server-filters.log") as (base, _):
+    store = dashboard_stores.full  # two repositories: the combined view in a real browser
+    with running_dashboard(store, ARTIFACTS / "server-filters.log") as (base, _):
         browser = launch(playwright)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
