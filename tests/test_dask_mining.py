@@ -4,9 +4,13 @@ over both workers, and when a worker is killed in the middle of the run."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +20,13 @@ import pytest
 from analyzer.config import Config
 from analyzer.mining import SilentObserver, mine_repositories
 from benchmarks.generated_repo import generate_repository
-from tests.mining_repos import build_long_history, build_polyglot_history, store_contents
+from tests.mining_repos import (
+    ROOT,
+    build_long_history,
+    build_polyglot_history,
+    run_jevons,
+    store_contents,
+)
 from tests.repo_builder import RepoBuilder
 
 distributed = pytest.importorskip("distributed")
@@ -125,3 +135,63 @@ def test_a_worker_killed_mid_run_loses_nothing(cluster: Any, tmp_path: Path) -> 
     assert killer.killed not in pids_after
     assert summary.commits_mined == summary.commits == 300
     assert store_contents(survived) == store_contents(clean)
+
+
+def _wait_for(path: Path, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while not path.exists():
+        assert proc.poll() is None, "the Dask process ended before it was ready"
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def real_cluster(tmp_path: Path) -> Iterator[str]:
+    """``dask scheduler`` and ``dask worker`` (2 processes, 1 thread each) as separate
+    programs, as on a real cluster; the scheduler's address."""
+    dask = str(Path(sys.executable).parent / "dask")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    info = tmp_path / "scheduler.json"
+    started: list[subprocess.Popen[bytes]] = []
+    try:
+        scheduler = subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+             "--scheduler-file", str(info)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        started.append(scheduler)
+        _wait_for(info, scheduler)
+        workers = subprocess.Popen(
+            [dask, "worker", "--scheduler-file", str(info), "--nworkers", "2",
+             "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard"],
+            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        started.append(workers)
+        yield str(json.loads(info.read_text())["address"])
+    finally:
+        for proc in reversed(started):
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def test_jevons_mine_on_a_dask_scheduler_and_workers_started_by_hand(
+    real_cluster: str, tmp_path: Path
+) -> None:
+    first, second = RepoBuilder(tmp_path / "first"), RepoBuilder(tmp_path / "second")
+    build_polyglot_history(first)
+    build_long_history(second, 30)
+    alone = tmp_path / "alone.duckdb"
+    _mined_one_by_one_on_the_pool([first.path, second.path], alone)
+
+    result = run_jevons(
+        "mine", str(first.path), str(second.path), "--scheduler", real_cluster,
+        "--db", "cluster.duckdb", cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["first", "second"]
+    assert store_contents(tmp_path / "cluster.duckdb") == store_contents(alone)
