@@ -202,9 +202,9 @@ def waterfall_chart(steps: pd.DataFrame) -> alt.LayerChart:
 def hotspot_chart(hotspots: pd.DataFrame, *, top: int = 20) -> alt.Chart:
     """The top files by hotspot score, coloured by their AI share of changes."""
     data = hotspots.head(top)
-    return alt.Chart(data, height=max(160, 22 * len(data))).mark_bar().encode(
+    return alt.Chart(data, height=max(160, 26 * len(data))).mark_bar().encode(
         y=alt.Y("file:N", title=None, sort=list(data["file"]),
-                axis=alt.Axis(labelLimit=320)),
+                axis=alt.Axis(labelLimit=360, labelOverlap=False)),
         x=alt.X("score:Q", title="Hotspot score (changes × CCN)"),
         color=alt.Color("ai_share:Q", title="AI share of changes",
                         scale=alt.Scale(domain=[0, 1], scheme="orangered"),

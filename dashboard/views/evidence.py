@@ -23,17 +23,36 @@ CANNOT_SHOW = (
     "not in the store.",
 )
 P_FORMAT = "%.4f"
+#: Readable headings for the findings' and tests' columns (the data keeps its names).
+LABELS = {
+    "topic": "Topic", "family": "Family", "test": "Test", "unit": "Unit",
+    "effect": st.column_config.NumberColumn("Effect", format="%.3f"),
+    "ci_low": st.column_config.NumberColumn("95% CI low", format="%.3f"),
+    "ci_high": st.column_config.NumberColumn("95% CI high", format="%.3f"),
+    "statistic": st.column_config.NumberColumn("Statistic", format="%.3f"),
+    "p_value": st.column_config.NumberColumn("p", format=P_FORMAT),
+    "p_holm": st.column_config.NumberColumn("p (Holm)", format=P_FORMAT),
+    "n": st.column_config.NumberColumn("n", format="%d"),
+    "evidence": "Evidence", "method": "Method", "caveats": "Caveats",
+}
 
 
 def findings(result: AnalysisResult) -> None:
-    """The findings, strongest evidence first."""
+    """The findings in words, strongest evidence first, then as a table of numbers."""
     rows = tables.finding_rows(result)
     if rows.empty:
         st.info("No finding yet: the data in this scope is too thin for any.")
         return
-    blocks.table(rows.drop(columns=["rank"]), key="evidence_findings_table",
-                 column_config={"p_value": st.column_config.NumberColumn(format=P_FORMAT),
-                                "p_holm": st.column_config.NumberColumn(format=P_FORMAT)})
+    with st.container(key="evidence_findings"):
+        for row in rows.itertuples():
+            st.markdown("- " + escape_markdown(row.statement, limit=1000))
+            st.caption(escape_markdown(f"Evidence: {row.evidence}. Method: {row.method}."
+                                       + (f" Caveats: {row.caveats}." if row.caveats else ""),
+                                       limit=1000))
+    with st.expander("Findings as a table"):
+        blocks.table(rows.drop(columns=["rank"]), key="evidence_findings_table",
+                     column_config={**LABELS, "statement": st.column_config.TextColumn(
+                         "Statement", width="large")})
 
 
 def test_runs(result: AnalysisResult) -> None:
@@ -44,10 +63,7 @@ def test_runs(result: AnalysisResult) -> None:
     shown = rows if family == "All" else rows[rows["family"] == family]
     st.caption(f"{len(shown)} of {len(rows)} tests run. p (Holm) is corrected across "
                "every test run together.")
-    blocks.table(shown, key="evidence_tests_table",
-                 column_config={"p_value": st.column_config.NumberColumn("p", format=P_FORMAT),
-                                "p_holm": st.column_config.NumberColumn("p (Holm)",
-                                                                        format=P_FORMAT)})
+    blocks.table(shown, key="evidence_tests_table", column_config=LABELS)
     for skipped in result.time_series.skipped:
         st.caption("Not run: " + escape_markdown(skipped, limit=1000))
 

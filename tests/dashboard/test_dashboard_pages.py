@@ -39,8 +39,8 @@ PAGE_KEYS: dict[str, tuple[tuple[str, ...], int]] = {
                 "jevons_separation_table"), 1),
     "hotspots": (("hotspots_chart", "hotspots_table", "hotspot_pick",
                   "hotspot_trend_chart"), 2),
-    "evidence": (("evidence_findings_table", "evidence_family", "evidence_tests_table",
-                  "evidence_coverage_table"), 0),
+    "evidence": (("evidence_findings", "evidence_findings_table", "evidence_family",
+                  "evidence_tests_table", "evidence_coverage_table"), 0),
 }
 
 
