@@ -195,8 +195,8 @@ def _commit(header: list[bytes], raws: list[_RawEntry], stats: list[_NumstatEntr
             f"commit {sha}: git log gave {len(raws)} raw entries but {len(stats)} numstat lines"
         )
     changes = [_file_change(sha, raw, stat) for raw, stat in zip(raws, stats, strict=True)]
-    authored_at, author_tz = _parse_raw_date(header[4], sha)
-    committed_at, committer_tz = _parse_raw_date(header[7], sha)
+    authored_at, author_tz = _parse_raw_date(header[4])
+    committed_at, committer_tz = _parse_raw_date(header[7])
     return Commit(
         sha=sha,
         parents=tuple(header[1].decode("ascii").split()),
@@ -274,13 +274,21 @@ def _object_id(raw: bytes) -> str | None:
     return None if not text.strip("0") else text
 
 
-def _parse_raw_date(raw: bytes, sha: str) -> tuple[dt.datetime, int]:
-    """``--date=raw`` is ``<seconds since epoch> <+hhmm>``: a UTC time and the offset."""
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _parse_raw_date(raw: bytes) -> tuple[dt.datetime, int]:
+    """``--date=raw`` is ``<seconds since epoch> <+hhmm>``: a UTC time and the offset.
+
+    A commit object can hold any bytes where its dates belong (a broken clock, a bad
+    import). Git shows a date it cannot read, or one past its range, as the epoch; so
+    does the miner, for those and for dates past Python's year 9999, rather than fail
+    the whole repository on one commit."""
     try:
         seconds_text, zone = raw.decode("ascii").split()
         seconds = int(seconds_text)
         sign = -1 if zone.startswith("-") else 1
         minutes = sign * (int(zone[1:3]) * 60 + int(zone[3:5]))
         return dt.datetime.fromtimestamp(seconds, dt.UTC), minutes
-    except (ValueError, IndexError, OverflowError, OSError) as exc:
-        raise GitCommandError(f"commit {sha}: unreadable date {raw[:40]!r}") from exc
+    except (ValueError, IndexError, OverflowError, OSError):
+        return _EPOCH, 0
