@@ -179,6 +179,23 @@ def test_incidents_with_no_links_at_all_are_all_reported_as_without_code_cause(
     assert any("No incident is linked" in c for c in result.caveats)
 
 
+def test_merge_commits_are_changes_in_first_parent_history_and_not_in_full(
+    tmp_path: Path,
+) -> None:
+    store = build_store(tmp_path / "s.duckdb", SyntheticSpec())
+    with store.transaction() as conn:
+        conn.execute("UPDATE commits SET is_merge = true WHERE history_seq % 10 = 0")
+    first_parent = analyze(store)
+    assert first_parent.coverage.changes == first_parent.coverage.commits
+    assert any("merge commits" in c and "--history full" in c for c in first_parent.caveats)
+    with store.transaction() as conn:
+        conn.execute("UPDATE repos SET history_mode = 'full'")
+    full = analyze(store)
+    merges = store.query("SELECT count(*) FROM commits WHERE is_merge")[0][0]
+    assert full.coverage.changes == full.coverage.commits - merges
+    assert not any("merge commits" in c for c in full.caveats)
+
+
 def test_no_ai_commits_says_there_is_no_ai_class(tmp_path: Path) -> None:
     spec = SyntheticSpec(ai_share_after=0.0)
     result = analyze(build_store(tmp_path / "s.duckdb", spec))

@@ -13,6 +13,7 @@ MIN_WEEKS_FOR_TRENDS = 26
 MIN_INCIDENTS = 10
 MIN_CHANGES = 30
 TEAM_GROWTH = 1.25
+MERGE_SHARE = 0.05
 
 
 def data_coverage(frames: Frames, adoption: dt.date | None, weeks: int) -> Coverage:
@@ -50,48 +51,77 @@ def data_coverage(frames: Frames, adoption: dt.date | None, weeks: int) -> Cover
 def _caveats(
     frames: Frames, shipped: pd.DataFrame, adoption: dt.date | None, weeks: int, ai: int
 ) -> list[str]:
-    incidents = frames.incidents
-    notes: list[str] = []
+    return [
+        *_history_caveats(shipped, weeks),
+        *_incident_caveats(frames.incidents),
+        *_attribution_caveats(shipped, ai),
+        *_team_caveats(shipped, adoption),
+    ]
+
+
+def _history_caveats(shipped: pd.DataFrame, weeks: int) -> list[str]:
     if shipped.empty:
-        notes.append("No commits in range: run `jevons mine REPO` or widen --from/--to.")
-    elif weeks < MIN_WEEKS_FOR_TRENDS:
-        notes.append(
+        return ["No commits in range: run `jevons mine REPO` or widen --from/--to."]
+    if weeks < MIN_WEEKS_FOR_TRENDS:
+        return [
             f"Only {weeks} week(s) of history: too short for trends or time-series tests "
             f"(they need {MIN_WEEKS_FOR_TRENDS})."
-        )
+        ]
+    return []
+
+
+def _incident_caveats(incidents: pd.DataFrame) -> list[str]:
     if incidents.empty:
-        notes.append(
+        return [
             "No incidents in range: no change failure rate, decomposition or incident "
             "findings; the revert rate is the failure signal. Import incidents with "
             "`jevons incidents import`."
-        )
-    elif len(incidents) < MIN_INCIDENTS:
-        notes.append(f"Only {len(incidents)} incident(s): intervals are wide.")
-    elif not incidents["code_caused"].any():
-        notes.append(
+        ]
+    if len(incidents) < MIN_INCIDENTS:
+        return [f"Only {len(incidents)} incident(s): intervals are wide."]
+    if not incidents["code_caused"].any():
+        return [
             "No incident is linked to an inducing commit (run `jevons link`, or the "
             "incidents have no code cause)."
-        )
-    if not shipped.empty and ai == 0:
+        ]
+    return []
+
+
+def _attribution_caveats(shipped: pd.DataFrame, ai: int) -> list[str]:
+    if shipped.empty:
+        return []
+    notes = []
+    if ai == 0:
         notes.append(
             "No AI-attributed commits: there is no AI class to compare (run `jevons "
             "attribute`, or check the attribution rules)."
         )
-    if not shipped.empty:
+    notes.append(
+        "AI use that leaves no marker in the commit is counted as human, so the human "
+        "share is an upper bound and human rates may include some AI-written changes."
+    )
+    merges = shipped[shipped["is_merge"] & (shipped["history_mode"] != "full")]
+    if len(merges) >= MERGE_SHARE * len(shipped):
         notes.append(
-            "AI use that leaves no marker in the commit is counted as human, so the human "
-            "share is an upper bound and human rates may include some AI-written changes."
+            f"{len(merges)} merge commits ({len(merges) / len(shipped):.0%} of changes) carry "
+            "their branches' work but are classed by the merge message alone (first-parent "
+            "history), so AI work merged by a person counts as human; mine with "
+            "`--history full` to class each branch commit."
         )
     unattributed = int((shipped["authorship"] == UNATTRIBUTED).sum())
     if unattributed:
         notes.append(f"{unattributed} commit(s) have no authorship label (attribution not run).")
-    growth = team_growth(shipped, adoption)
-    if growth is not None and growth[1] >= TEAM_GROWTH * growth[0]:
-        notes.append(
-            f"The team grew from {growth[0]:.1f} to {growth[1]:.1f} active authors a month "
-            "around adoption: more people shipping is a confounder of any trend over time."
-        )
     return notes
+
+
+def _team_caveats(shipped: pd.DataFrame, adoption: dt.date | None) -> list[str]:
+    growth = team_growth(shipped, adoption)
+    if growth is None or growth[1] < TEAM_GROWTH * growth[0]:
+        return []
+    return [
+        f"The team grew from {growth[0]:.1f} to {growth[1]:.1f} active authors a month "
+        "around adoption: more people shipping is a confounder of any trend over time."
+    ]
 
 
 def team_growth(shipped: pd.DataFrame, adoption: dt.date | None) -> tuple[float, float] | None:
