@@ -32,7 +32,7 @@ from typing import IO, NamedTuple
 
 from analyzer.config import HistoryMode
 from analyzer.errors import GitCommandError
-from analyzer.git.runner import describe_failure, git_argv, git_environment
+from analyzer.git.runner import describe_failure, git_argv, git_environment, run_git
 from analyzer.models import ChangeType, Commit, FileChange
 
 _MARKER = b"\x01JVN"
@@ -120,6 +120,19 @@ def read_commits(repo_dir: Path, shas: Sequence[str], history: HistoryMode) -> I
                 proc.stdout.close()
 
 
+def read_tree_diff(repo_dir: Path, old: str, new: str) -> tuple[FileChange, ...]:
+    """The file changes from commit ``old``'s tree to commit ``new``'s (a pull request's
+    whole diff), parsed as a commit's changes are: same renames, numstat and safety."""
+    args = ["diff-tree", "-r", "-z", "--raw", "--numstat", "--no-abbrev", "-M",
+            "--no-ext-diff", "--no-textconv", "--no-color", old, new, "--"]
+    tokens = iter(run_git(repo_dir, args).stdout.split(b"\0"))
+    raws: list[_RawEntry] = []
+    stats: list[_NumstatEntry] = []
+    for token in tokens:
+        _read_entry(token.lstrip(b"\n"), tokens, raws, stats)
+    return _commit_changes(f"{old}..{new}", raws, stats)
+
+
 def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
     """NUL-separated tokens, as soon as each is complete in the pipe."""
     pending = b""
@@ -190,11 +203,7 @@ def _read_entry(
 
 def _commit(header: list[bytes], raws: list[_RawEntry], stats: list[_NumstatEntry]) -> Commit:
     sha = header[0].decode("ascii")
-    if len(raws) != len(stats):
-        raise GitCommandError(
-            f"commit {sha}: git log gave {len(raws)} raw entries but {len(stats)} numstat lines"
-        )
-    changes = [_file_change(sha, raw, stat) for raw, stat in zip(raws, stats, strict=True)]
+    changes = _commit_changes(sha, raws, stats)
     authored_at, author_tz = _parse_raw_date(header[4])
     committed_at, committer_tz = _parse_raw_date(header[7])
     return Commit(
@@ -209,8 +218,19 @@ def _commit(header: list[bytes], raws: list[_RawEntry], stats: list[_NumstatEntr
         committed_at=committed_at,
         committer_tz_minutes=committer_tz,
         message=decode_git_text(header[8]).rstrip("\n"),
-        changes=merge_repeated_paths(changes),
+        changes=changes,
     )
+
+
+def _commit_changes(
+    sha: str, raws: list[_RawEntry], stats: list[_NumstatEntry]
+) -> tuple[FileChange, ...]:
+    if len(raws) != len(stats):
+        raise GitCommandError(
+            f"commit {sha}: git log gave {len(raws)} raw entries but {len(stats)} numstat lines"
+        )
+    changes = [_file_change(sha, raw, stat) for raw, stat in zip(raws, stats, strict=True)]
+    return merge_repeated_paths(changes)
 
 
 def _file_change(sha: str, raw: _RawEntry, stat: _NumstatEntry) -> FileChange:
