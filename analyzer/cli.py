@@ -307,7 +307,8 @@ def report_pr(
         Path | None, typer.Option(help="Write the Markdown here (default stdout).")
     ] = None,
     fail_on: Annotated[
-        str | None, typer.Option(help="Exit non-zero at this risk level or above.")
+        str | None,
+        typer.Option(help="Exit 1 at this risk level or above: low, medium or high."),
     ] = None,
     redact_incidents: Annotated[
         bool, typer.Option(help="Show incident ids and counts only.")
@@ -315,8 +316,37 @@ def report_pr(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Markdown for a pull-request comment: complexity, AI share, hotspots, risk."""
-    _not_built("the PR report")
+    """Markdown for a pull-request comment: complexity, AI share, hotspots, risk.
+
+    With --fail-on, the exit status is 1 when the risk is at that level or above (the
+    report is written first), so CI can gate on it; errors exit with 2.
+    """
+    from analyzer.config import load_config
+    from analyzer.reports.pr import write_pr_report
+    from analyzer.reports.risk import load_risk_rules
+
+    if fail_on is not None:
+        load_risk_rules().rank(fail_on, option="--fail-on")  # fail before any work
+    report, markdown = write_pr_report(
+        base,
+        head,
+        repo=repo,
+        out=out,
+        db=_db(db),
+        redact_incidents=redact_incidents,
+        config=load_config(file=config),
+    )
+    if out is None:
+        typer.echo(markdown, nl=False)
+    else:
+        err_console.print(escape(f"PR report ({report.risk.level} risk) -> {out}"),
+                          highlight=False)
+    if fail_on is not None and report.risk.at_least(fail_on):
+        err_console.print(
+            escape(f"risk {report.risk.level} is at or above --fail-on {fail_on}"),
+            highlight=False,
+        )
+        raise typer.Exit(1)
 
 
 @report_app.command("review")
