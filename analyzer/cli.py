@@ -73,7 +73,8 @@ def mine(
         typer.Option(help="first-parent (default) or full.", show_default=False),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Metric worker processes (default: all cores).")
+        int | None,
+        typer.Option(help="Worker processes, local pool or Dask cluster (default: all cores)."),
     ] = None,
     scheduler: Annotated[
         str | None,
@@ -96,8 +97,7 @@ def mine(
 ) -> None:
     """Mine repositories' history into the store: commits, file changes, blob metrics.
 
-    A repository that cannot be mined is reported and the others are mined; the exit
-    status is then 1, with the list of failures.
+    A repository that fails is reported, the others are mined, and the exit status is 1.
     """
     from analyzer.config import load_config
     from analyzer.errors import RepositoriesFailedError
