@@ -23,6 +23,19 @@ GIT_OVERRIDES: tuple[str, ...] = (
     "log.showSignature=false",
     "-c",
     "core.fsmonitor=false",
+    # What the store holds must not depend on the user's or the repository's settings:
+    # messages reach the parser as UTF-8; line counts come from git's default diff
+    # algorithm, binary threshold and rename limit; submodule updates are never hidden.
+    "-c",
+    "i18n.logOutputEncoding=UTF-8",
+    "-c",
+    "core.bigFileThreshold=512m",
+    "-c",
+    "diff.algorithm=myers",
+    "-c",
+    "diff.renameLimit=1000",
+    "-c",
+    "diff.ignoreSubmodules=none",
 )
 
 
