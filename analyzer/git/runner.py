@@ -40,13 +40,16 @@ GIT_OVERRIDES: tuple[str, ...] = (
 
 
 def git_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment for a git child: no prompts, no optional locks, stable messages."""
+    """The environment for a git child: no prompts, no optional locks, stable messages,
+    and no replace refs: with ``git replace`` a SHA shows another object's content, and
+    blob metrics are shared by SHA across every repository of a store."""
     env = dict(os.environ)
     env.update(
         {
             "GIT_TERMINAL_PROMPT": "0",
             "GIT_OPTIONAL_LOCKS": "0",
             "GIT_PAGER": "cat",
+            "GIT_NO_REPLACE_OBJECTS": "1",
             "LC_ALL": "C",
         }
     )
