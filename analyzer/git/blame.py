@@ -156,7 +156,8 @@ def blame(
     options: BlameOptions | None = None,
 ) -> Blame:
     """Blame ``lines`` (default: all) of ``path`` as it is at ``rev``, in one git process."""
-    args = [*(options or BlameOptions()).flags()]
+    # blame runs a repository's text conversion driver unless told not to: never run it
+    args = ["--no-textconv", *(options or BlameOptions()).flags()]
     if lines is not None:
         ranges = line_ranges(lines)
         if not ranges:
