@@ -202,7 +202,7 @@ async def _one_session(browser: Any, base: str, number: int, deadline: float,
         name = rng.choice(list(PAGES))
         started = time.monotonic()
         try:
-            await page.goto(page_url(base, name), wait_until="domcontentloaded")
+            await page.goto(page_url(base, name), wait_until="domcontentloaded", timeout=120_000)
             await page.wait_for_selector("h1", timeout=120_000)
             await page.wait_for_selector(
                 '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)

@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from dashboard import context
 from dashboard.store_state import StoreState
 from dashboard.wording import one_line
+
+FULL_RANGE_KEY = "_jevons_full_date_range"
 
 
 def draw_filters(state: StoreState) -> None:
@@ -21,7 +25,7 @@ def draw_filters(state: StoreState) -> None:
         help="One repository, or every repository in the store combined.",
     )
     if state.first_day is not None and state.last_day is not None:
-        st.session_state.setdefault(context.DATES_KEY, (state.first_day, state.last_day))
+        _follow_full_range(state.first_day, state.last_day)
         st.sidebar.date_input(
             "Date range (UTC, inclusive)", key=context.DATES_KEY,
             min_value=state.first_day, max_value=state.last_day,
@@ -37,6 +41,20 @@ def draw_filters(state: StoreState) -> None:
         help="Narrows the incident list to one service's incidents.",
     )
     st.sidebar.button("Reset filters", key="filter_reset", on_click=_reset, args=(state,))
+
+
+def _follow_full_range(first: dt.date, last: dt.date) -> None:
+    """Keep "everything" meaning everything as the store grows: a range left at the store's
+    full span moves with it (a `jevons mine` adds later commits), and a range the store no
+    longer covers is reset; a range the reader chose is left alone."""
+    full = (first, last)
+    chosen = st.session_state.get(context.DATES_KEY)
+    previous = st.session_state.get(FULL_RANGE_KEY)
+    st.session_state[FULL_RANGE_KEY] = full
+    left_at_full = previous is not None and tuple(chosen or ()) == tuple(previous)
+    outside = any(not first <= day <= last for day in chosen or ())
+    if chosen is None or left_at_full or outside:
+        st.session_state[context.DATES_KEY] = full
 
 
 def _reset(state: StoreState) -> None:

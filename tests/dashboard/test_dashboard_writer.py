@@ -3,6 +3,7 @@ or several read, never both, so pages keep the data they last loaded and say why
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -11,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from analyzer.mining import mine_repositories
 from dashboard.data import BUSY_MESSAGE
 from tests.dashboard.conftest import STORE_BUILD_TIMEOUT, DashboardStores
-from tests.dashboard.pages import open_app, rerun, texts
+from tests.dashboard.pages import metric, open_app, rerun, texts
+from tests.repo_builder import RepoBuilder
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(STORE_BUILD_TIMEOUT)]
 
@@ -60,3 +63,22 @@ def test_pages_keep_the_last_data_while_a_writer_holds_the_store(
     rerun(app)
     assert not app.warning
     assert verdicts(texts(app)) == before
+
+
+def test_a_store_that_grows_shows_the_new_commits_on_the_next_rerun(
+    dashboard_stores: DashboardStores, tmp_path: Path
+) -> None:
+    db = tmp_path / "jevons.duckdb"
+    shutil.copyfile(dashboard_stores.commits_only, db)
+    app = open_app(db)
+    before = int(metric(app, "Changes shipped").replace(",", ""))
+    _, last_day = app.date_input(key="filter_dates").value
+    later = RepoBuilder(tmp_path / "later-repo")
+    when = dt.datetime.combine(last_day + dt.timedelta(days=30), dt.time(9), tzinfo=dt.UTC)
+    for day in range(3):
+        later.commit(f"change {day}", {"app.py": f"x = {day}\n"},
+                     date=when + dt.timedelta(days=day))
+    mine_repositories([later.path], db=db, workers=1)
+    rerun(app)
+    assert app.date_input(key="filter_dates").value[1] == (when + dt.timedelta(days=2)).date()
+    assert int(metric(app, "Changes shipped").replace(",", "")) == before + 3
