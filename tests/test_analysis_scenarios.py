@@ -1,0 +1,99 @@
+"""The sample scenarios through the real pipeline: generate, mine, attribute, import, link,
+analyze; the verdict must be the scenario's story, read from the data alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzer.analysis import AnalysisResult, analyze, detect_reverts
+from analyzer.incidents.importer import import_incidents
+from analyzer.linking import compute_churn, link_incidents
+from analyzer.mining import mine_repositories
+from sample_repos.generate import generate_scenario
+
+pytestmark = pytest.mark.slow
+
+_RESULTS: dict[str, AnalysisResult] = {}
+
+# ai-risk's data, as the default pipeline measures it, do not separate mix from rate: 76 of
+# its 169 merge commits bring in AI branch commits, but first-parent mining sees only the
+# merge, classed human by its message, so 13 incidents caused by AI commits land on "human"
+# merges and the human rate appears to rise (0.022 -> 0.045 per change; rate +19.2, 95% CI
+# +1.6-+36.7; mix +3.7, CI -3.2-+12.3). Relabelling those merges by the commits they bring
+# in gives mix +19.3 (CI +9.8-+30.8). Even mined with full history, this seed's human rate
+# rises by chance in the windows (15/879 -> 15/576), leaving mix +14.0 (CI +5.3-+24.2)
+# unseparated from rate +6.3 (CI -5.7-+18.7); seeds 2 and 3 give mix. Strict: when
+# attribution classes merges by their branch commits, these turn into failures to remove.
+AI_RISK_UNSEPARATED = pytest.mark.xfail(
+    strict=True,
+    reason="first-parent merges hide AI branch commits (classed human), see comment above",
+)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("scenario-stores")
+
+
+def run_pipeline(name: str, workdir: Path) -> AnalysisResult:
+    """The pipeline as `jevons demo` runs it, with default settings; once per scenario."""
+    if name not in _RESULTS:
+        paths = generate_scenario(name)
+        db = workdir / f"{name}.duckdb"
+        mine_repositories([paths.repo], db=db, workers=2)
+        detect_reverts(db)
+        import_incidents(paths.incident_files, db=db)
+        link_incidents(db, ownership=paths.ownership)
+        compute_churn(db)
+        _RESULTS[name] = analyze(db)
+    return _RESULTS[name]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("jevons-volume", "volume"),
+        pytest.param("ai-risk", "mix", marks=AI_RISK_UNSEPARATED),
+        ("external", "none"),
+        ("rate", "rate"),
+    ],
+)
+def test_verdict_tells_the_scenarios_story(name: str, expected: str, workdir: Path) -> None:
+    result = run_pipeline(name, workdir)
+    d = result.decomposition
+    assert result.verdict.primary_driver == expected, (result.verdict, d)
+    parts = (d.volume_effect.value or 0) + (d.mix_effect.value or 0) + (d.rate_effect.value or 0)
+    assert parts == pytest.approx(d.code_caused_change.value)
+    result.to_json()  # strict JSON: no NaN anywhere
+
+
+@AI_RISK_UNSEPARATED
+def test_ai_risk_states_the_ai_classes_higher_failure_rate(workdir: Path) -> None:
+    result = run_pipeline("ai-risk", workdir)
+    riskier = [
+        f for f in result.findings
+        if f.key.startswith("failure_rate_ai") and f.ci_low is not None and f.ci_low > 1
+        and f.evidence_level in ("direct_attribution", "controlled_attribution")
+    ]
+    assert riskier, [f.statement for f in result.findings if f.key.startswith("failure_rate")]
+    assert result.verdict.primary_driver == "mix"
+    assert "AI" in result.verdict.statement
+
+
+def test_external_incidents_support_no_claim_beyond_co_occurrence(workdir: Path) -> None:
+    result = run_pipeline("external", workdir)
+    assert result.findings
+    for finding in result.findings:
+        assert finding.evidence_level == "co_occurrence", finding.statement
+    assert result.verdict.evidence_level == "co_occurrence"
+
+
+def test_volume_scenario_shows_complexity_growing_faster_after_adoption(workdir: Path) -> None:
+    result = run_pipeline("jevons-volume", workdir)
+    assert result.adoption.method == "detected" and result.adoption.date is not None
+    rates = {r.metric: r for r in result.growth.rates}
+    ccn = rates["ccn_total"]
+    assert ccn.acceleration.ci_low is not None and ccn.acceleration.ci_low > 0
+    assert not result.series.weekly.empty and not result.series.monthly_by_class.empty
