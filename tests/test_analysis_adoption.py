@@ -28,6 +28,14 @@ def test_first_sustained_rise_is_dated_by_its_first_ai_commit() -> None:
     assert detect_adoption(changes) == expected
 
 
+def test_a_slow_ramp_is_dated_where_it_starts_not_where_it_crosses_the_threshold() -> None:
+    # one AI change in 20 a week from week 30, two from week 40, then 4 and 8: the trailing
+    # share passes baseline + 5 points only around week 40, the rise began at week 30
+    ai = [0] * 30 + [1] * 10 + [2] * 10 + [4] * 10 + [8] * 10
+    detected = detect_adoption(_changes(ai, per_week=20))
+    assert detected == (pd.Timestamp("2024-01-01") + pd.Timedelta(weeks=30, hours=2)).date()
+
+
 def test_a_short_experiment_before_the_real_rise_is_not_the_adoption_point() -> None:
     ai = [0] * 14 + [4, 4, 3] + [0] * 13 + [3] * 30  # three weeks of trying, then adoption
     assert detect_adoption(_changes(ai)) == (

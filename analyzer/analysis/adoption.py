@@ -5,10 +5,14 @@ the **first sustained rise** of the weekly AI share of (non-automation) commits:
 
 1. the baseline is the AI share over the first ``BASELINE_WEEKS`` weeks with commits;
 2. the threshold is the baseline plus ``RISE`` (5 percentage points);
-3. the rise starts in the first week whose trailing ``WINDOW_WEEKS``-week share is above
-   the threshold and stays above it for every one of the next ``SUSTAIN_WEEKS`` weeks;
-4. the adoption date is the first AI commit on or after the start of the window that
-   first crossed (the rise's first AI commit, not the week it became visible).
+3. a rise is sustained once the trailing ``WINDOW_WEEKS``-week share is above the
+   threshold and stays above it for ``SUSTAIN_WEEKS`` weeks running;
+4. a rise becomes visible some weeks after it starts (a gradual ramp crosses a threshold
+   late), so its start is located as the single change point of the weekly share over the
+   history up to the end of that first sustained run: the week that splits it into two
+   segments of constant share (before lower than after) with the highest binomial
+   likelihood (Hinkley 1970; scipy's binomial log-pmf);
+5. the adoption date is the first AI commit on or after that week.
 
 A short-lived experiment (a few AI commits that stop) does not count; a share already
 high at the start of history has no adoption point inside it.
@@ -19,7 +23,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
 from analyzer.analysis.frames import AI_CLASSES
 from analyzer.analysis.result import Adoption, ClassShare
@@ -49,10 +55,27 @@ def detect_adoption(changes: pd.DataFrame) -> dt.date | None:
     above = (share > threshold).to_numpy()
     for i in range(BASELINE_WEEKS, len(above) - SUSTAIN_WEEKS + 1):
         if above[i : i + SUSTAIN_WEEKS].all():
-            window_start = weekly.index[i - WINDOW_WEEKS + 1]
-            firsts = counted.loc[ai & (counted["committed_at"] >= window_start), "committed_at"]
+            start = weekly.index[rise_start(weekly.iloc[: i + SUSTAIN_WEEKS])]
+            firsts = counted.loc[ai & (counted["committed_at"] >= start), "committed_at"]
             return pd.Timestamp(firsts.min()).date()
     return None
+
+
+def rise_start(weekly: pd.DataFrame) -> int:
+    """Index of the week where a step up in the share ``ai / n`` most likely begins."""
+    ai, n = weekly["ai"].to_numpy(float), weekly["n"].to_numpy(float)
+    best, best_ll = len(ai) - 1, -np.inf
+    for t in range(1, len(ai)):
+        p_before = ai[:t].sum() / max(n[:t].sum(), 1.0)
+        p_after = ai[t:].sum() / max(n[t:].sum(), 1.0)
+        if p_after <= p_before:
+            continue
+        ll = stats.binom.logpmf(ai[:t], n[:t], p_before).sum() + stats.binom.logpmf(
+            ai[t:], n[t:], p_after
+        ).sum()
+        if ll > best_ll:
+            best, best_ll = t, ll
+    return best
 
 
 def adoption_summary(
