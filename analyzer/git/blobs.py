@@ -12,9 +12,20 @@ import threading
 import weakref
 from pathlib import Path
 from types import TracebackType
+from typing import IO, NamedTuple
 
 from analyzer.errors import GitCommandError
 from analyzer.git.runner import git_argv, git_environment
+
+_CHUNK_BYTES = 1 << 20
+
+
+class OversizedBlob(NamedTuple):
+    """A blob over the reader's limit: its size in bytes and its physical lines (newlines,
+    plus one for a last line without one)."""
+
+    size: int
+    lines: int
 
 
 class BlobReader:
@@ -33,10 +44,18 @@ class BlobReader:
     def read(self, sha: str) -> bytes | None:
         """The content of blob ``sha``, or ``None`` when the repository has no such blob
         (a submodule's commit, an object missing from a shallow or partial clone)."""
-        with self._lock:
-            return self._read(sha)
+        content = self.read_within(sha, max_bytes=None)
+        assert not isinstance(content, OversizedBlob)
+        return content
 
-    def _read(self, sha: str) -> bytes | None:
+    def read_within(self, sha: str, max_bytes: int | None) -> bytes | OversizedBlob | None:
+        """Like :meth:`read`, but a blob over ``max_bytes`` is read through in chunks and
+        dropped: only its size and line count come back, so a 200 MB blob never sits in
+        memory whole."""
+        with self._lock:
+            return self._read(sha, max_bytes)
+
+    def _read(self, sha: str, max_bytes: int | None) -> bytes | OversizedBlob | None:
         proc = self._process()
         assert proc.stdin is not None and proc.stdout is not None
         try:
@@ -51,11 +70,25 @@ class BlobReader:
         if len(fields) != 3:
             raise self._died(f"unexpected reply {header[:80]!r} for {sha}")
         size = int(fields[2])
+        if max_bytes is not None and size > max_bytes:
+            oversized = self._skip(proc.stdout, size, sha)
+            return oversized if fields[1] == b"blob" else None
         content = proc.stdout.read(size)
         proc.stdout.read(1)  # the newline after the content
         if len(content) != size:
             raise self._died(f"short read of {sha}")
         return content if fields[1] == b"blob" else None
+
+    def _skip(self, stream: IO[bytes], size: int, sha: str) -> OversizedBlob:
+        newlines, last, left = 0, b"", size
+        while left:
+            chunk = stream.read(min(left, _CHUNK_BYTES))
+            if not chunk:
+                raise self._died(f"short read of {sha}")
+            newlines += chunk.count(b"\n")
+            last, left = chunk[-1:], left - len(chunk)
+        stream.read(1)  # the newline after the content
+        return OversizedBlob(size, newlines + (0 if last in (b"", b"\n") else 1))
 
     def close(self) -> None:
         """End the cat-file process."""

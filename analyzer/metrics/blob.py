@@ -62,8 +62,13 @@ def analyze_blob(
         metric_set=metric_set,
     )
     if len(content) > max_bytes:
-        return dataclasses.replace(
-            base, loc=count_physical_lines(content), error=size_limit_message(content, max_bytes)
+        return oversized_blob_metrics(
+            blob_sha,
+            path,
+            len(content),
+            count_physical_lines(content),
+            metric_set=metric_set,
+            max_bytes=max_bytes,
         )
     try:
         source = decode_source(content)
@@ -76,11 +81,24 @@ def analyze_blob(
     return _measure_source(base, path, source, lines, timeout_seconds)
 
 
-def size_limit_message(content: bytes, max_bytes: int) -> str:
-    return (
-        f"size limit: {len(content):,} bytes ({_human_bytes(len(content))}) is over"
-        f" max_blob_bytes = {max_bytes:,}"
+def oversized_blob_metrics(
+    blob_sha: str, path: str, size: int, lines: int, *, metric_set: str, max_bytes: int
+) -> BlobMetrics:
+    """The metrics of a blob over ``max_bytes``: its size, its physical lines and the
+    reason it was not analysed; the content itself is not needed (nor held)."""
+    return BlobMetrics(
+        blob_sha=blob_sha,
+        language=detect_language(path),
+        size_bytes=size,
+        metric_set=metric_set,
+        loc=lines,
+        error=size_limit_message(size, max_bytes),
     )
+
+
+def size_limit_message(size: int, max_bytes: int) -> str:
+    readable = _human_bytes(size)
+    return f"size limit: {size:,} bytes ({readable}) is over max_blob_bytes = {max_bytes:,}"
 
 
 def _human_bytes(size: int) -> str:

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 
 from analyzer.config import MiningConfig
 from analyzer.errors import ConfigError
-from analyzer.git.blobs import BlobReader
+from analyzer.git.blobs import BlobReader, OversizedBlob
 from analyzer.metrics import METRIC_SETS, analyze_blob, detect_language
+from analyzer.metrics.blob import oversized_blob_metrics
 from analyzer.mining.contributions import BlobRequest
 from analyzer.models import BlobMetrics
 
@@ -55,7 +56,19 @@ def measure_blobs(
     """Like :func:`compute_blob_metrics`, with a reader the caller owns."""
     measured = []
     for request in blobs:
-        content = reader.read(request.blob_sha)
+        content = reader.read_within(request.blob_sha, settings.max_bytes)
+        if isinstance(content, OversizedBlob):
+            measured.append(
+                oversized_blob_metrics(
+                    request.blob_sha,
+                    request.path,
+                    content.size,
+                    content.lines,
+                    metric_set=settings.metric_set,
+                    max_bytes=settings.max_bytes,
+                )
+            )
+            continue
         if content is None:
             measured.append(
                 BlobMetrics(
