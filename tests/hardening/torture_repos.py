@@ -8,6 +8,7 @@ system configuration, so a figure the miner stores is checked against git's own.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -74,10 +75,11 @@ def fast_import(repo_dir: Path, stream: bytes | Iterator[bytes]) -> None:
     )
     assert proc.stdin is not None and proc.stderr is not None
     chunks = [stream] if isinstance(stream, bytes) else stream
-    for chunk in chunks:
-        proc.stdin.write(chunk)
-    proc.stdin.write(b"done\n")
-    proc.stdin.close()
+    with contextlib.suppress(BrokenPipeError):  # fast-import stopped: its stderr says why
+        for chunk in chunks:
+            proc.stdin.write(chunk)
+        proc.stdin.write(b"done\n")
+        proc.stdin.close()
     error = proc.stderr.read()
     if proc.wait() != 0:
         raise RuntimeError(f"git fast-import failed: {error.decode(errors='replace')}")
