@@ -17,15 +17,13 @@ pytestmark = pytest.mark.slow
 
 _RESULTS: dict[str, AnalysisResult] = {}
 
-# ai-risk's data, as the default pipeline measures it, do not separate mix from rate: 76 of
-# its 169 merge commits bring in AI branch commits, but first-parent mining sees only the
-# merge, classed human by its message, so 13 incidents caused by AI commits land on "human"
-# merges and the human rate appears to rise (0.022 -> 0.045 per change; rate +19.2, 95% CI
-# +1.6-+36.7; mix +3.7, CI -3.2-+12.3). Relabelling those merges by the commits they bring
-# in gives mix +19.3 (CI +9.8-+30.8). Even mined with full history, this seed's human rate
-# rises by chance in the windows (15/879 -> 15/576), leaving mix +14.0 (CI +5.3-+24.2)
-# unseparated from rate +6.3 (CI -5.7-+18.7); seeds 2 and 3 give mix. Strict: when
-# attribution classes merges by their branch commits, these turn into failures to remove.
+# ai-risk's data, as the default (first-parent) pipeline measures them, do not separate mix
+# from rate: 76 of its 169 merge commits bring in AI branch commits, but first-parent mining
+# sees only the merge, classed human by its message, so 13 incidents caused by AI commits
+# land on "human" merges and the human rate appears to double (0.022 -> 0.045 per change;
+# rate +19.2, 95% CI +1.6-+36.7; mix +3.7, CI -3.2-+12.3). Mined with full history, where
+# each branch commit keeps its own class, the same scenario gives mix (the test below).
+# Strict: when attribution classes merges by their branch commits these pass; remove then.
 AI_RISK_UNSEPARATED = pytest.mark.xfail(
     strict=True,
     reason="first-parent merges hide AI branch commits (classed human), see comment above",
@@ -37,18 +35,20 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("scenario-stores")
 
 
-def run_pipeline(name: str, workdir: Path) -> AnalysisResult:
-    """The pipeline as `jevons demo` runs it, with default settings; once per scenario."""
-    if name not in _RESULTS:
+def run_pipeline(name: str, workdir: Path, history: str | None = None) -> AnalysisResult:
+    """The pipeline as `jevons demo` runs it (default settings unless ``history`` is given);
+    once per scenario and history."""
+    key = f"{name}-{history or 'default'}"
+    if key not in _RESULTS:
         paths = generate_scenario(name)
-        db = workdir / f"{name}.duckdb"
-        mine_repositories([paths.repo], db=db, workers=2)
+        db = workdir / f"{key}.duckdb"
+        mine_repositories([paths.repo], db=db, workers=2, history=history)
         detect_reverts(db)
         import_incidents(paths.incident_files, db=db)
         link_incidents(db, ownership=paths.ownership)
         compute_churn(db)
-        _RESULTS[name] = analyze(db)
-    return _RESULTS[name]
+        _RESULTS[key] = analyze(db)
+    return _RESULTS[key]
 
 
 @pytest.mark.parametrize(
@@ -80,6 +80,20 @@ def test_ai_risk_states_the_ai_classes_higher_failure_rate(workdir: Path) -> Non
     assert riskier, [f.statement for f in result.findings if f.key.startswith("failure_rate")]
     assert result.verdict.primary_driver == "mix"
     assert "AI" in result.verdict.statement
+
+
+def test_ai_risk_mined_with_full_history_is_a_mix_effect_stated_with_the_ai_risk(
+    workdir: Path,
+) -> None:
+    result = run_pipeline("ai-risk", workdir, history="full")
+    assert result.verdict.primary_driver == "mix", (result.verdict, result.decomposition)
+    assert "AI-" in result.verdict.statement and "fail more often" in result.verdict.statement
+    riskier = [
+        f for f in result.findings
+        if f.key.startswith("failure_rate_ai") and f.ci_low is not None and f.ci_low > 1
+        and f.evidence_level in ("direct_attribution", "controlled_attribution")
+    ]
+    assert riskier
 
 
 def test_external_incidents_support_no_claim_beyond_co_occurrence(workdir: Path) -> None:

@@ -283,12 +283,10 @@ def _span(frames: Frames) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The range analysed: the dates asked for, else the data's own first and last day."""
     stamps = pd.concat([frames.commits["committed_at"], frames.incidents["created_at"]])
     stamps = stamps.dropna()
-    if stamps.empty and frames.window.start is None:
-        return None
+    if stamps.empty:
+        return None  # nothing to chart or compare, whatever range was asked for
     start = frames.window.start or stamps.min()
     end = frames.window.end - pd.Timedelta(microseconds=1) if frames.window.end else stamps.max()
-    if stamps.empty:
-        return None
     return pd.Timestamp(start), pd.Timestamp(end)
 
 
