@@ -354,11 +354,30 @@ def report_review(
     date_from: Annotated[str, typer.Option("--from", help="Start date (YYYY-MM-DD).")],
     date_to: Annotated[str, typer.Option("--to", help="End date (YYYY-MM-DD).")],
     out: Annotated[Path, typer.Option(help="The HTML file to write.")] = Path("review.html"),
+    repo: Annotated[
+        str | None,
+        typer.Option(help="Only this repository id (default: all, together and each apart)."),
+    ] = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """A self-contained HTML quarterly reliability review."""
-    _not_built("the quarterly review")
+    """A self-contained HTML quarterly reliability review (works offline, prints well).
+
+    --from and --to are whole calendar months (a month's first day, a month's last day);
+    the review compares them with as many months before.
+    """
+    from analyzer.config import load_config
+    from analyzer.reports.review import write_review
+
+    review = write_review(
+        date_from, date_to, out=out, db=_db(db), repo=repo,
+        config=load_config(file=config).analysis,
+    )
+    verdict = review.combined.result.verdict
+    err_console.print(
+        escape(f"review of {review.periods.current.label} ({verdict.primary_driver}) -> {out}"),
+        highlight=False,
+    )
 
 
 @app.command()
