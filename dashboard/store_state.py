@@ -14,7 +14,9 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from analyzer.errors import StoreVersionError
+import duckdb
+
+from analyzer.errors import StoreError, StoreLockedError, StoreVersionError
 from analyzer.store import Store
 from analyzer.store.schema import SCHEMA_VERSION
 
@@ -103,6 +105,16 @@ def read_store_state(path: Path) -> StoreState:
     problem = _location_problem(path)
     if problem is not None:
         return StoreState(path=path, problem=problem)
+    try:
+        return _read_contents(path)
+    except StoreLockedError:
+        raise
+    except (StoreError, duckdb.Error) as exc:  # a damaged file fails on open or first read
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return StoreState(path=path, problem=f"{path} cannot be read, it may be damaged: {reason}")
+
+
+def _read_contents(path: Path) -> StoreState:
     with reader(path).connect() as conn:
         tables = {r[0] for r in conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         if "meta" not in tables:

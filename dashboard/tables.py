@@ -6,11 +6,14 @@ the waterfall's bar positions are running sums of the decomposition's own effect
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from analyzer.analysis import (
     EVIDENCE_WORDS,
     AnalysisResult,
+    ClassProportion,
     Comparison,
     Decomposition,
     Estimate,
@@ -24,7 +27,15 @@ _INTERVAL_COLUMNS = ["authorship", "label", "value", "ci_low", "ci_high", "n"]
 
 def failure_rate_rows(result: AnalysisResult) -> pd.DataFrame:
     """Change failure rate per class: share of commits with an inducing link, Wilson CI."""
-    rates = result.change_failure_rate
+    return _proportion_rows(result.change_failure_rate)
+
+
+def revert_rate_rows(result: AnalysisResult) -> pd.DataFrame:
+    """Share of each class's commits later reverted, Wilson CI."""
+    return _proportion_rows(result.reverts.by_class)
+
+
+def _proportion_rows(rates: Mapping[str, ClassProportion]) -> pd.DataFrame:
     rows = [
         {"authorship": c, "label": class_label(c), "value": rates[c].rate,
          "ci_low": rates[c].ci_low, "ci_high": rates[c].ci_high, "n": rates[c].n,

@@ -95,18 +95,27 @@ def growth_table(result: AnalysisResult) -> None:
                "before and after the adoption point.")
 
 
-def failure_rates(result: AnalysisResult) -> None:
-    """The change failure rate by class with Wilson intervals."""
-    rows = tables.failure_rate_rows(result)
+def failure_rates(result: AnalysisResult, linked: bool) -> None:
+    """The change failure rate by class with Wilson intervals, and the revert rate, a
+    failure signal that needs no incident records."""
     st.subheader("Change failure rate by authorship class")
-    if rows.empty:
-        st.info("No change failure rate yet: it needs commits linked to incidents "
-                "(`jevons link`).")
-        return
-    blocks.chart(charts.interval_chart(
-        rows, axis_title="Share of changes that induced an incident (95% Wilson CI)"),
-        "overview_cfr_chart")
-    st.caption("A change fails when an incident is linked to it as an inducing commit.")
+    rows = tables.failure_rate_rows(result)
+    if not linked or rows.empty:
+        st.info("No change failure rate from incidents yet: it needs incidents linked "
+                "to commits (`jevons incidents import`, then `jevons link`).")
+    else:
+        blocks.chart(charts.interval_chart(
+            rows, axis_title="Share of changes that induced an incident (95% Wilson CI)"),
+            "overview_cfr_chart")
+        st.caption("A change fails when an incident is linked to it as an inducing commit.")
+    reverts = tables.revert_rate_rows(result)
+    if not reverts.empty:
+        blocks.chart(charts.interval_chart(
+            reverts, axis_title="Share of changes later reverted (95% Wilson CI)"),
+            "overview_revert_chart")
+        st.caption(f"Reverts need no incident records: {result.reverts.reverted_commits} "
+                   "commits were reverted later (git's revert messages matched to the "
+                   "reverted commit).")
 
 
 def per_repository(ctx: context.PageContext) -> None:
@@ -143,7 +152,7 @@ def main() -> None:
     headline_metrics(result)
     left, right = st.columns(2)
     with left:
-        failure_rates(result)
+        failure_rates(result, ctx.state.has_links)
     with right:
         st.subheader("Complexity and volume growth")
         growth_table(result)

@@ -30,7 +30,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(STORE_BUILD_TIMEOUT)]
 SIDEBAR_KEYS = ("filter_repo", "filter_dates", "filter_path", "filter_service", "filter_reset")
 #: Per page: the widgets and keyed blocks it must show on a full store, and its charts.
 PAGE_KEYS: dict[str, tuple[tuple[str, ...], int]] = {
-    "overview": (("overview_cfr_chart", "overview_growth_table", "overview_compare_repos"), 1),
+    "overview": (("overview_cfr_chart", "overview_revert_chart", "overview_growth_table",
+                  "overview_compare_repos"), 2),
     "growth": (("growth_grain", "growth_flow", "growth_level", "growth_flow_chart",
                 "growth_level_chart", "growth_share_chart", "growth_class_table"), 3),
     "incidents": (("incidents_grain", "incidents_timeline_chart", "incidents_table",
@@ -221,6 +222,10 @@ def test_store_without_incidents_still_shows_growth_and_code(
     app = show(open_app(dashboard_stores.commits_only), page)
     assert not app.error
     assert charts(app) >= PAGE_KEYS[page][1] - (1 if page == "overview" else 0)
+    if page == "overview":  # reverts need no incident records; a 0% from incidents would lie
+        assert app.get_by_key("overview_revert_chart") is not None
+        with pytest.raises(KeyError):
+            app.get_by_key("overview_cfr_chart")
 
 
 def test_store_with_unlinked_incidents_says_to_link_them(
