@@ -53,7 +53,7 @@ class Settings:
 def settings() -> Settings:
     """The store (session state ``db_path``, else ``--db`` after ``--``, else ``$JEVONS_DB``,
     else ``./jevons.duckdb``) and the optional ``--config`` file."""
-    parser = argparse.ArgumentParser(add_help=False)
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--config", type=Path, default=None)
     args, _ = parser.parse_known_args(sys.argv[1:])

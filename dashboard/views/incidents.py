@@ -8,7 +8,7 @@ import streamlit as st
 
 from analyzer.analysis import AnalysisResult
 from dashboard import blocks, charts, context, data
-from dashboard.wording import escape_markdown, number, one_line, percent
+from dashboard.wording import class_label, escape_markdown, number, one_line, percent
 
 ROLE_WORDS = {"fix": "Fix", "inducing": "Inducing", "related": "Related"}
 METHOD_WORDS = {
@@ -64,7 +64,8 @@ def incident_list(ctx: context.PageContext) -> None:
     blocks.table(_listing(table), key="incidents_table",
                  column_config={"Created": when, "Resolved": when})
     labels = {
-        row.incident_id: one_line(f"{row.reference} · {row.created_at:%Y-%m-%d} · {row.title}")
+        row.incident_id: one_line(
+            f"{row.reference} · {row.created_at:%Y-%m-%d} · {row.title or '(untitled)'}")
         for row in table.itertuples()
     }
     chosen = st.selectbox("Incident", list(labels), format_func=labels.get,
@@ -99,7 +100,8 @@ def incident_detail(ctx: context.PageContext, incident: pd.Series) -> None:
             "Why (evidence)": links["evidence"].map(lambda e: one_line(e, 300)),
             "Repository": links["repo_id"], "Commit": links["sha"].str.slice(0, 12),
             "Committed": links["committed_at"], "Author": links["author_name"].map(one_line),
-            "Class": links["authorship"], "Subject": links["subject"].map(one_line),
+            "Class": links["authorship"].map(lambda c: class_label(c) if c else "–"),
+            "Subject": links["subject"].map(one_line),
         }), key="incident_links_table",
             column_config={"Confidence": st.column_config.ProgressColumn(
                 min_value=0.0, max_value=1.0, format="%.2f")})
