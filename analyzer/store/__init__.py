@@ -102,12 +102,19 @@ def open_store(path: Path | str | None = None, *, read_only: bool = False) -> St
     """
     store = Store(Path(path) if path is not None else default_db_path(), read_only=read_only)
     _check_location(store.path, read_only=read_only)
-    if read_only:
-        with store.connect() as conn:
-            _check_version(conn, store.path, read_only=True)
-        return store
-    with store.transaction() as conn:
-        _check_version(conn, store.path, read_only=False)
+    try:
+        if read_only:
+            with store.connect() as conn:
+                _check_version(conn, store.path, read_only=True)
+            return store
+        with store.transaction() as conn:
+            _check_version(conn, store.path, read_only=False)
+    except duckdb.Error as exc:  # a damaged file fails on its first read, not on connect
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreError(
+            f"{store.path}: cannot read the store, the file may be damaged ({first_line}); "
+            "restore it from a copy, or point --db at a new file"
+        ) from exc
     return store
 
 
