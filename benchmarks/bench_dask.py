@@ -20,6 +20,7 @@ average is printed at the start and the end.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import time
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from analyzer.config import Config
 from analyzer.mining import mine_repositories
+from analyzer.mining.distributed import DaskWorkers
 from benchmarks.context import BenchContext
 from benchmarks.generated_repo import generate_repository
 from benchmarks.report import Target, print_report
@@ -56,6 +58,18 @@ def _mine(name: str, repos: list[Path], db: Path, workers: int, *, dask: bool) -
     commits = sum(s.commits_mined for s in summaries)
     blobs = sum(s.blobs_measured for s in summaries)
     timing.note = f"{len(repos)} repo(s): {commits:,} commits read, {blobs:,} blobs measured"
+    return timing
+
+
+def _cluster_start_and_stop(workers: int) -> Timing:
+    """The fixed cost of the Dask path: a local cluster started (up to its workers having
+    imported the metric code) and stopped, with nothing mined."""
+    timing = Timing(f"local cluster of {workers}: start + stop")
+    with timed(timing):
+        dask = DaskWorkers(None, workers)
+        dask.client.run(importlib.import_module, "analyzer.mining.distributed")
+        dask.close()
+    timing.note = "no work: the part of every Dask run that does not depend on its size"
     return timing
 
 
@@ -107,6 +121,7 @@ def run(context: BenchContext) -> None:
                                   dask=False),
         "dask_one": lambda: _mine("Dask, 2 workers, one repo", [one], scratch / "d.duckdb", 2,
                                   dask=True),
+        "cluster": lambda: _cluster_start_and_stop(2),
     }  # fmt: skip
     timings = _fastest(_repeat(configurations, repeats))
     print(f"load average at end: {load_average()}")
