@@ -16,8 +16,14 @@ from analyzer.reports.risk import assess_risk, load_risk_rules
 from sample_repos.generate import generate_scenario
 from tests.dashboard.conftest import STORE_BUILD_TIMEOUT, demo_store  # noqa: F401
 from tests.mining_repos import run_jevons
+from tests.repo_builder import RepoBuilder
 from tests.report_markdown import assert_inert, table_rows, visible_text
-from tests.report_repos import INCIDENT_TITLE, PullRequestRepo, build_pull_request_repo
+from tests.report_repos import (
+    INCIDENT_TITLE,
+    PullRequestRepo,
+    branchy,
+    build_pull_request_repo,
+)
 
 AI = {"ai_assisted", "ai_authored"}
 
@@ -230,3 +236,24 @@ def test_risk_rules_file_is_checked(tmp_path: Path) -> None:
     with pytest.raises(ReportError, match="rule 'x': unknown signal 'lines_typed'"):
         load_risk_rules(bad)
     assert load_risk_rules().levels == ("low", "medium", "high")
+
+
+def test_renamed_deleted_and_binary_files_are_measured_on_the_right_side(tmp_path: Path) -> None:
+    repo = RepoBuilder(tmp_path / "repo")
+    base = repo.commit("Start", {"old_name.py": branchy("keep", 4), "gone.py": branchy("gone", 3),
+                                 "logo.png": b"\x89PNG\r\n\x1a\n\x00\x00binary"})
+    repo.git("mv", "old_name.py", "new_name.py")
+    head = repo.commit("Rename, delete, touch the image",
+                       {"new_name.py": branchy("keep", 4) + "\n# moved\n", "gone.py": None,
+                        "logo.png": b"\x89PNG\r\n\x1a\n\x00\x01binary"})
+    report = build_pr_report(base, head, repo.path, tmp_path / "no-store.duckdb")
+    files = {f.path: f for f in report.files}
+    renamed = files["new_name.py"]
+    assert (renamed.change_type, renamed.old_path) == ("R", "old_name.py")
+    assert (renamed.ccn_before, renamed.ccn_after, renamed.ccn_delta) == (5, 5, 0)
+    gone = files["gone.py"]
+    assert (gone.change_type, gone.ccn_before, gone.ccn_after, gone.ccn_delta) == ("D", 4, None, -4)
+    assert not files["logo.png"].counted
+    assert report.ccn_delta == -4 and report.functions == ()
+    same = build_pr_report(head, head, repo.path, tmp_path / "no-store.duckdb")
+    assert same.files == () and same.commits == () and same.risk.level == "low"
