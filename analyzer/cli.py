@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from analyzer.errors import JevonsError, NotBuiltYetError
+from analyzer.interruption import EXIT_INTERRUPTED, interruption_line, was_interrupted
+from analyzer.terminal import SafeConsole, print_plain
 
 app = typer.Typer(
     name="jevons",
@@ -45,7 +46,12 @@ ConfigOption = Annotated[
     typer.Option("--config", help="A jevons.toml or pyproject.toml to read settings from."),
 ]
 
-err_console = Console(stderr=True)
+err_console = SafeConsole(stderr=True)
+
+
+def _echo(text: str, nl: bool = True) -> None:
+    """Print a line of plain text to stdout, control characters neutralised."""
+    print_plain(SafeConsole(), text, end="\n" if nl else "")
 
 
 def _db(db: Path | None) -> Path:
@@ -119,10 +125,10 @@ def mine(
             )
     except RepositoriesFailedError as exc:
         for summary in exc.summaries:
-            typer.echo(summary.line())
+            _echo(summary.line())
         raise
     for summary in summaries:
-        typer.echo(summary.line())
+        _echo(summary.line())
 
 
 @app.command()
@@ -134,7 +140,7 @@ def export(
     from analyzer.store.export import export_parquet
 
     for table in export_parquet(parquet, db=_db(db)):
-        typer.echo(f"{table.table}: {table.rows:,} rows -> {table.path}")
+        _echo(f"{table.table}: {table.rows:,} rows -> {table.path}")
 
 
 @app.command()
@@ -145,7 +151,7 @@ def attribute(db: DbOption = None, config: ConfigOption = None) -> None:
     from analyzer.config import load_config
 
     result = relabel_commits(db=_db(db), config=load_config(file=config))
-    Console().print(relabel_table(result))
+    SafeConsole().print(relabel_table(result))
 
 
 @attribution_app.command("rules")
@@ -155,7 +161,7 @@ def attribution_rules(config: ConfigOption = None) -> None:
     from analyzer.attribution.tables import rules_table
     from analyzer.config import load_config
 
-    Console().print(rules_table(rules_from_config(load_config(file=config))))
+    SafeConsole().print(rules_table(rules_from_config(load_config(file=config))))
 
 
 @attribution_app.command("explain")
@@ -171,7 +177,7 @@ def attribution_explain(
     from analyzer.config import load_config
 
     explanation = explain_commit(sha, db=_db(db), config=load_config(file=config), repo=repo)
-    Console().print(explanation_text(explanation))
+    SafeConsole().print(explanation_text(explanation))
 
 
 @incidents_app.command("import")
@@ -209,14 +215,14 @@ def incidents_import(
         github_label=github_label,
     )
     for done in summary.files:
-        typer.echo(done.line)
+        _echo(done.line)
         for skipped in done.skipped:
-            typer.echo(f"  skipped {skipped}")
+            _echo(f"  skipped {skipped}")
         if done.skipped_count > len(done.skipped):
-            typer.echo(f"  ... and {done.skipped_count - len(done.skipped)} more skipped")
+            _echo(f"  ... and {done.skipped_count - len(done.skipped)} more skipped")
         if done.unmapped_severities:
             labels = ", ".join(repr(label) for label in done.unmapped_severities)
-            typer.echo(
+            _echo(
                 f"  severity left empty for labels not on the scale: {labels} "
                 "(map them in incidents.severity_map)"
             )
@@ -255,7 +261,7 @@ def link(
     if churn:
         lines += compute_churn(_db(db), config=settings).lines()
     for line in lines:
-        Console().print(escape(line), highlight=False)
+        SafeConsole().print(escape(line), highlight=False)
 
 
 @app.command()
@@ -293,9 +299,9 @@ def analyze(
         _db(db), date_from=date_from, date_to=date_to, repo=repo, config=settings
     )
     if as_json:
-        typer.echo(result.to_json())
+        _echo(result.to_json())
     else:
-        Console().print(render_summary(result))
+        SafeConsole().print(render_summary(result))
 
 
 @report_app.command("pr")
@@ -337,7 +343,7 @@ def report_pr(
         config=load_config(file=config),
     )
     if out is None:
-        typer.echo(markdown, nl=False)
+        _echo(markdown, nl=False)
     else:
         err_console.print(escape(f"PR report ({report.risk.level} risk) -> {out}"),
                           highlight=False)
@@ -413,7 +419,7 @@ def demo(
         summary_lines,
     )
 
-    console = Console(highlight=False)
+    console = SafeConsole(highlight=False)
     console.print(escape(f"Jevons demo: scenario {scenario}, output in {out}/"))
     result = run_demo(scenario, out, on_step=lambda step: console.print(escape(outcome_line(step))))
     for line in summary_lines(result):
@@ -430,7 +436,8 @@ def demo(
 
 
 def main() -> None:
-    """Entry point: run the app, turning Jevons errors into one line and a non-zero exit."""
+    """Entry point: run the app, turning Jevons errors into one line and a non-zero exit,
+    and Ctrl-C into one line saying how to resume (exit 130), never a traceback."""
     try:
         app()
     except JevonsError as exc:
@@ -438,6 +445,11 @@ def main() -> None:
             f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
         )
         sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, SystemExit) as exc:
+        if not was_interrupted(exc):
+            raise
+        print_plain(err_console, interruption_line(sys.argv[1:]))
+        sys.exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":
