@@ -182,3 +182,26 @@ def build_merge_shapes(repo: RepoBuilder) -> dict[str, str]:
     shas["empty_merge"] = repo.merge("e", "merge an empty branch")
     repo.git("branch", "-D", "left", "middle", "right", "docs", "x", "e")
     return shas
+
+
+def build_long_python_history(path: Path, commits: int) -> None:
+    """``commits`` commits, each rewriting one of twenty Python files with new content
+    (so every commit brings a blob to measure), built in one fast-import stream."""
+    path.mkdir(parents=True)
+    git_raw(path, "init", "-q", "-b", "main")
+
+    def stream() -> Iterator[bytes]:
+        for n in range(commits):
+            body = "".join(
+                f"def f{n}_{k}(x):\n    if x > {k}:\n        return x - {n}\n    return {k}\n"
+                for k in range(n % 7 + 1)
+            )
+            yield (
+                b"commit refs/heads/main\n"
+                + f"committer Ada <ada@example.com> {1_700_000_000 + n * 600} +0000\n".encode()
+                + data(f"change {n}".encode())
+                + f"M 644 inline pkg/m{n % 20}.py\n".encode()
+                + data(body.encode())
+            )
+
+    fast_import(path, stream())
