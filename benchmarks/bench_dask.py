@@ -1,8 +1,9 @@
 """Mining on Dask (issue 8, point 3): scaling from 1 to 2 workers, and the Dask path's
 overhead against the local process pool on one repository.
 
-Scaling: the same ``BENCH_DASK_REPOS`` generated repositories (``BENCH_DASK_COMMITS``
-first-parent commits each, a different seed each so their blobs differ) mined into a
+Scaling: the same ``BENCH_DASK_REPOS`` (3) generated repositories (``BENCH_DASK_COMMITS``
+first-parent commits each, default 1200 like the mining benchmark's generated repository,
+a different seed each so their blobs differ) mined into a
 fresh store through ``mine_repositories(..., dask=True)`` on a local cluster of 1 worker
 process, then of 2 (one thread each). Target: 2 workers at least 1.7x faster.
 
@@ -97,7 +98,7 @@ def _repeat(
 
 def run(context: BenchContext) -> None:
     count = _setting("BENCH_DASK_REPOS", 3)
-    commits = _setting("BENCH_DASK_COMMITS", 600)
+    commits = _setting("BENCH_DASK_COMMITS", 1200)
     repeats = _setting("BENCH_DASK_REPEATS", 2)
     scratch = context.scratch / "dask"
     print(f"generating {count} repositories of {commits:,} commits ...", flush=True)
