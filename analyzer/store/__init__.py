@@ -48,21 +48,33 @@ class Store:
         try:
             yield conn
         finally:
-            conn.close()
+            try:
+                conn.close()  # a checkpoint: it writes
+            except duckdb.IOException as exc:
+                raise _write_failure(self.path, exc) from exc
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection inside one transaction: all of the block's writes land, or none."""
+        """A connection inside one transaction: all of the block's writes land, or none.
+
+        A write the file system refuses (a full disk, a file-size limit) is a
+        :class:`StoreError`; what earlier transactions committed stays in the store.
+        """
         if self.read_only:
             raise StoreError(f"{self.path}: the store was opened read-only")
         with self.connect() as conn:
             conn.execute("BEGIN TRANSACTION")
             try:
                 yield conn
-            except BaseException:
+            except BaseException as exc:
                 conn.execute("ROLLBACK")
+                if isinstance(exc, duckdb.IOException):
+                    raise _write_failure(self.path, exc) from exc
                 raise
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except duckdb.Error as exc:  # the write-ahead log could not be written
+                raise _write_failure(self.path, exc) from exc
 
     def query_df(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
         """Run one query and return its rows as a DataFrame."""
@@ -110,12 +122,24 @@ def open_store(path: Path | str | None = None, *, read_only: bool = False) -> St
         with store.transaction() as conn:
             _check_version(conn, store.path, read_only=False)
     except duckdb.Error as exc:  # a damaged file fails on its first read, not on connect
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(
-            f"{store.path}: cannot read the store, the file may be damaged ({first_line}); "
+            f"{store.path}: cannot read the store, the file may be damaged ({_reason(exc)}); "
             "restore it from a copy, or point --db at a new file"
         ) from exc
     return store
+
+
+def _write_failure(path: Path, exc: duckdb.Error) -> StoreError:
+    return StoreError(
+        f"{path}: cannot write to the store ({_reason(exc)}); everything committed before "
+        "is kept: make room (or choose another --db) and run the command again"
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of an error's message, for a one-line error of our own."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _check_location(path: Path, *, read_only: bool) -> None:
