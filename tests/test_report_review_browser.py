@@ -4,12 +4,12 @@ logs no console error, shows hostile text as text, and prints to PDF. Screenshot
 the PDF go to ``test-artifacts/review/``.
 
 Without Chromium this test skips with the reason, unless ``JEVONS_REQUIRE_BROWSER=1``
-(CI sets it): then it fails, so CI can never pass without running it.
+(CI sets it): then it fails, so CI can never pass without running it (the dashboard's
+browser test's ``playwright`` fixture decides).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,9 @@ import pytest
 
 from analyzer.reports.escaping import plain_text
 from analyzer.reports.review import write_review
-from tests.dashboard.browsing import chromium_path, launch
+from tests.dashboard.browsing import launch
 from tests.dashboard.conftest import HOSTILE, STORE_BUILD_TIMEOUT, demo_store  # noqa: F401
+from tests.dashboard.test_dashboard_browser import playwright  # noqa: F401 (the fixture)
 from tests.report_html import hostile_store, text_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(STORE_BUILD_TIMEOUT)]
@@ -28,24 +29,6 @@ COMBINED_CHARTS = 9
 #: Charts of each repository's own section: changes, waterfall, failure rate, incident
 #: rate, hotspots (some may have nothing to draw for a tiny repository).
 SECTION_CHARTS = 5
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("JEVONS_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason}, and JEVONS_REQUIRE_BROWSER=1 forbids skipping the browser test")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Any:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("playwright is not installed (pip install -e '.[test]')")
-    if chromium_path() is None:
-        _missing("chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as driver:
-        yield driver
 
 
 def open_offline(browser: Any, page_file: Path) -> tuple[Any, list[str], list[str], list[str]]:
