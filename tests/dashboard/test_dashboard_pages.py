@@ -238,7 +238,7 @@ def test_store_with_unlinked_incidents_says_to_link_them(
                                     "SELECT count(*) FROM incidents")[0][0]
 
 
-def test_dates_outside_the_data_show_no_figures_rather_than_fail(
+def test_a_two_day_range_with_too_little_data_renders_every_page(
     dashboard_stores: DashboardStores,
 ) -> None:
     app = open_app(dashboard_stores.full)
