@@ -91,7 +91,13 @@ class Store:
         delay = 0.05
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=self.read_only)
+                # No progress bar: DuckDB draws one on the terminal during long queries,
+                # which would interleave with Jevons' own output.
+                return duckdb.connect(
+                    str(self.path),
+                    read_only=self.read_only,
+                    config={"enable_progress_bar": False},
+                )
             except duckdb.IOException as exc:
                 if not any(m in str(exc) for m in _LOCK_MESSAGES):
                     raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
