@@ -93,11 +93,9 @@ class Store:
             try:
                 # No progress bar: DuckDB draws one on the terminal during long queries,
                 # which would interleave with Jevons' own output.
-                return duckdb.connect(
-                    str(self.path),
-                    read_only=self.read_only,
-                    config={"enable_progress_bar": False},
-                )
+                conn = duckdb.connect(str(self.path), read_only=self.read_only)
+                conn.execute("SET enable_progress_bar = false")
+                return conn
             except duckdb.IOException as exc:
                 if not any(m in str(exc) for m in _LOCK_MESSAGES):
                     raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
