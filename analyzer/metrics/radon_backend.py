@@ -4,7 +4,9 @@ Radon's own ``mi_visit`` and ``h_visit`` each parse the source again; here the A
 parsed once and handed to ``h_visit_ast`` and ``ComplexityVisitor.from_ast``, and the
 maintainability index is computed as ``mi_visit(code, multi=True)`` computes it (radon's
 command-line default): ``mi_compute(halstead volume, total complexity, LLOC, percent of
-comment lines)``, comment lines being radon's ``comments + multi``.
+comment lines)``, comment lines being radon's ``comments + multi``. radon's raw line
+counts come from :mod:`.raw_lines`, which gives ``radon.raw.analyze``'s figures without its
+quadratic cost on long statements (data tables).
 
 ``comment_lines`` is radon's ``single_comments + multi``: lines holding only a comment, a
 one-line docstring, or part of a multi-line string statement. That is the Python reading
@@ -20,10 +22,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from radon.metrics import h_visit_ast, mi_compute
-from radon.raw import analyze as raw_analyze
 from radon.visitors import ComplexityVisitor
 
 from analyzer.metrics.failures import TimeLimitExceeded
+from analyzer.metrics.raw_lines import analyze_raw
 from analyzer.metrics.time_limit import Deadline
 
 _T = TypeVar("_T")
@@ -48,7 +50,7 @@ def measure_with_radon(text: str, deadline: Deadline) -> RadonMeasurement:
     """
     tree = _parse(text)
     deadline.check()
-    raw = _guarded(raw_analyze, text)
+    raw = _guarded(analyze_raw, text)
     deadline.check()
     if isinstance(tree, str) or isinstance(raw, str):
         comment_lines = None if isinstance(raw, str) else raw.single_comments + raw.multi
