@@ -3,9 +3,12 @@
 This is the least any tool can spend to produce Jevons' metrics for these blobs: no git,
 no store, no pool, no bookkeeping, just decoding and the two analysers' own calls
 (lizard's ``analyze_source_code``; radon's one-parse path: ``ast.parse``, ``h_visit_ast``,
-``ComplexityVisitor.from_ast``, ``radon.raw.analyze``, ``mi_compute``). Divided by the
-worker count it is the best a perfectly parallel miner could do. It is timed on the CPU
-clock, so a busy machine does not make the floor look slower than it is.
+``ComplexityVisitor.from_ast``, raw line counts, ``mi_compute``). The raw line counts use
+the same linear-time reading of ``radon.raw.analyze`` as Jevons
+(:mod:`analyzer.metrics.raw_lines`): radon's own is quadratic on long statements, and a
+floor that spent minutes on each vendored data table would flatter Jevons, not measure
+it. Divided by the worker count it is the best a perfectly parallel miner could do. It is
+timed on the CPU clock, so a busy machine does not make the floor look slower than it is.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from collections.abc import Sequence
 
 import lizard
 from radon.metrics import h_visit_ast, mi_compute
-from radon.raw import analyze as raw_analyze
 from radon.visitors import ComplexityVisitor
+
+from analyzer.metrics.raw_lines import analyze_raw
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,7 +43,7 @@ def _radon_one_parse(text: str) -> float:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         tree = ast.parse(text)
-    raw = raw_analyze(text)
+    raw = analyze_raw(text)
     volume = h_visit_ast(tree).total.volume
     complexity = ComplexityVisitor.from_ast(tree).total_complexity
     comments = (raw.comments + raw.multi) / raw.sloc * 100 if raw.sloc else 0
