@@ -90,11 +90,29 @@ def log_arguments(history: HistoryMode) -> list[str]:
     ]
 
 
+def graph_arguments() -> list[str]:
+    """The ``git log`` arguments of a graph read: every commit reachable from the revisions
+    given on stdin, identities, parents and message only (no diff at all, so it is cheap)."""
+    return ["log", "--stdin", "-z", "--no-color", "--no-show-signature", "--date=raw",
+            f"--format={LOG_FORMAT}"]
+
+
 def read_commits(repo_dir: Path, shas: Sequence[str], history: HistoryMode) -> Iterator[Commit]:
     """Stream the commits ``shas`` (in that order) with their file changes."""
-    if not shas:
+    return _stream_log(repo_dir, log_arguments(history), shas)
+
+
+def read_graph(repo_dir: Path, head: str) -> Iterator[Commit]:
+    """Stream every commit reachable from ``head`` (all parents, newest first), without
+    file changes: the graph that says which commits a merge brought in."""
+    return _stream_log(repo_dir, graph_arguments(), [head])
+
+
+def _stream_log(repo_dir: Path, args: list[str], revisions: Sequence[str]) -> Iterator[Commit]:
+    """Run ``git log args`` with ``revisions`` on stdin and parse its commits as they come."""
+    if not revisions:
         return
-    argv = git_argv(repo_dir, log_arguments(history))
+    argv = git_argv(repo_dir, args)
     with tempfile.TemporaryFile() as stderr:
         proc = subprocess.Popen(
             argv,
@@ -106,7 +124,7 @@ def read_commits(repo_dir: Path, shas: Sequence[str], history: HistoryMode) -> I
         try:
             assert proc.stdin is not None and proc.stdout is not None
             with contextlib.suppress(BrokenPipeError):  # git died early: its stderr says why
-                proc.stdin.write("\n".join(shas).encode("ascii") + b"\n")
+                proc.stdin.write("\n".join(revisions).encode("ascii") + b"\n")
                 proc.stdin.close()
             yield from parse_log(_tokens(proc.stdout))
             if proc.wait() != 0:
