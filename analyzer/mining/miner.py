@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import get_args
 
 from analyzer.attribution import classify_commit
+from analyzer.attribution.merge_labels import label_new_merges
 from analyzer.attribution.rules import rules_from_config
 from analyzer.config import Config, HistoryMode, load_config
 from analyzer.errors import ConfigError, JevonsError, RepositoriesFailedError
@@ -192,6 +193,8 @@ def mine_repository(
         observer,
     )
     miner.run(read_history(repo.path, plan.to_mine, history))
+    if history == "first-parent":  # a merge's diff carries its branch: label it by that
+        label_new_merges(store, plan.repo_id, repo.path, repo.head_sha, attributor)
     seconds = time.perf_counter() - started
     with store.transaction() as conn:
         record_mine(conn, _record(plan.repo_id, repo, history, len(scope), seconds))

@@ -8,7 +8,7 @@ work). ``SCHEMA_VERSION`` is recorded in ``meta``; ``MIGRATIONS`` bring older fi
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TABLES: dict[str, str] = {
     "meta": """
@@ -59,6 +59,10 @@ TABLES: dict[str, str] = {
             weak_evidence        VARCHAR,
             reverted_by          VARCHAR,
             history_seq          INTEGER,
+            change_authorship    VARCHAR,
+            change_ai_tool       VARCHAR,
+            merged_commits       INTEGER,
+            merged_ai_commits    INTEGER,
             PRIMARY KEY (repo_id, sha)
         )""",
     "file_changes": """
@@ -176,5 +180,18 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE incidents ADD COLUMN IF NOT EXISTS reference VARCHAR",
         "ALTER TABLE incidents ADD COLUMN IF NOT EXISTS interruptions INTEGER",
         "ALTER TABLE incidents ADD COLUMN IF NOT EXISTS off_hours_interruptions INTEGER",
+    ),
+    # 2 -> 3: the class of the work a commit brings in (a first-parent merge carries its
+    # branch's work, see analyzer/attribution/changes.py). Known at once for non-merges
+    # and for merges in full history; first-parent merges get theirs from the next
+    # `jevons mine` or `jevons attribute` (merged_commits stays NULL until then).
+    2: (
+        "ALTER TABLE commits ADD COLUMN IF NOT EXISTS change_authorship VARCHAR",
+        "ALTER TABLE commits ADD COLUMN IF NOT EXISTS change_ai_tool VARCHAR",
+        "ALTER TABLE commits ADD COLUMN IF NOT EXISTS merged_commits INTEGER",
+        "ALTER TABLE commits ADD COLUMN IF NOT EXISTS merged_ai_commits INTEGER",
+        "UPDATE commits SET change_authorship = authorship, change_ai_tool = ai_tool "
+        "WHERE change_authorship IS NULL AND (NOT coalesce(is_merge, false) OR repo_id IN "
+        "(SELECT repo_id FROM repos WHERE history_mode = 'full'))",
     ),
 }
