@@ -1,18 +1,23 @@
-"""Why a stored commit got its label: the stored verdict, and every rule that matches now."""
+"""Why a stored commit got its label: the stored verdict, and every rule that matches now;
+for a merge mined with first-parent history, also the commits it brings in and the class
+of that change (read again from the repository under today's rules)."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from functools import partial
 from pathlib import Path
 
-from analyzer.attribution.classify import RuleMatch, find_matches, resolve
+from analyzer.attribution.changes import ChangeLabel, MergedCommit, label_change
+from analyzer.attribution.classify import RuleMatch, classify_commit, find_matches, resolve
+from analyzer.attribution.merge_labels import repository_compositions
 from analyzer.attribution.relabel import COMMIT_COLUMNS, commit_from_row
 from analyzer.attribution.rules import RuleSet, rules_from_config
 from analyzer.config import Config
 from analyzer.errors import JevonsError
 from analyzer.models import Attribution, Commit
-from analyzer.store import open_store
+from analyzer.store import Store, open_store
 
 _HEX = re.compile(r"^[0-9a-f]{4,40}$")
 _SHOWN_CANDIDATES = 5
@@ -34,6 +39,21 @@ class StoredLabel:
 
 
 @dataclasses.dataclass(frozen=True)
+class MergeChange:
+    """What a first-parent merge brings in: the stored change class, and the merged
+    commits with the change class under today's rules (``None`` with ``note`` saying why
+    when the repository cannot be read)."""
+
+    authorship: str | None
+    ai_tool: str | None
+    merged_commits: int | None
+    merged_ai_commits: int | None
+    merged: tuple[MergedCommit, ...] | None
+    current: ChangeLabel | None
+    note: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class CommitExplanation:
     """One commit, its stored label, its label under today's rules, and the matches."""
 
@@ -42,6 +62,8 @@ class CommitExplanation:
     stored: StoredLabel
     current: Attribution
     matches: tuple[RuleMatch, ...]
+    #: for a merge mined with first-parent history: the change it brings in
+    change: MergeChange | None = None
 
     @property
     def is_stale(self) -> bool:
@@ -95,10 +117,36 @@ def explain_commit(
     commit = commit_from_row(row)
     matches = find_matches(commit, rules)
     n = len(COMMIT_COLUMNS)
+    current = resolve(matches)
     return CommitExplanation(
         repo_id=row[0],
         commit=commit,
         stored=StoredLabel(row[n - 1], *row[n:]),
-        current=resolve(matches),
+        current=current,
         matches=matches,
+        change=_merge_change(store, row[0], commit, current, rules) if commit.is_merge else None,
     )
+
+
+def _merge_change(
+    store: Store, repo_id: str, commit: Commit, current: Attribution, rules: RuleSet
+) -> MergeChange | None:
+    """The change a merge of a first-parent repository brings in (``None`` in full history,
+    where the branch commits are changes of their own)."""
+    found = store.query(
+        "SELECT c.change_authorship, c.change_ai_tool, c.merged_commits, c.merged_ai_commits, "
+        "r.path, r.head_sha FROM commits c JOIN repos r USING (repo_id) "
+        "WHERE c.repo_id = ? AND c.sha = ? AND r.history_mode = 'first-parent'",
+        [repo_id, commit.sha],
+    )
+    if not found:
+        return None
+    authorship, ai_tool, merged_commits, merged_ai_commits, path, head = found[0]
+    stored = MergeChange(authorship, ai_tool, merged_commits, merged_ai_commits, None, None)
+    classify = partial(classify_commit, rules=rules)
+    compositions = repository_compositions(path, head, classify, {commit.sha})
+    if isinstance(compositions, str):
+        return dataclasses.replace(stored, note=compositions)
+    merged = compositions.get(commit.sha, [])
+    label = label_change(current.authorship, current.ai_tool, merged)
+    return dataclasses.replace(stored, merged=tuple(merged), current=label)

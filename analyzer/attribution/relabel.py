@@ -3,6 +3,12 @@
 Everything a rule looks at (identities, message) is in the ``commits`` table, so the
 labels are a pure function of the stored rows and the rules: read every commit, classify
 it, and write all the labels back in one transaction (all land or none).
+
+The change class of a merge mined with first-parent history also depends on the branch
+commits it brings in, which the store does not hold: they are read again from the
+repository at its stored path and HEAD (one graph read and one ``git log`` of the merged
+commits per repository, :mod:`analyzer.attribution.merge_labels`). A repository that can
+no longer be read keeps its merges' change classes, and the result names it.
 """
 
 from __future__ import annotations
@@ -11,12 +17,14 @@ import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from analyzer.attribution.classify import classify_commit
+from analyzer.attribution.merge_labels import OwnLabel, relabel_merges, write_merge_labels
 from analyzer.attribution.rules import RuleSet, rules_from_config
 from analyzer.config import Config
 from analyzer.errors import StoreError
@@ -53,6 +61,11 @@ class RelabelResult:
     changed: int
     total: int
     weak_only: int = 0
+    #: first-parent merges given the class of the commits they bring in, how many of
+    #: them changed that class, and repositories whose graph could not be read
+    merges: int = 0
+    merges_changed: int = 0
+    unreadable: tuple[str, ...] = ()
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -81,6 +94,8 @@ def relabel_commits(
         new_classes = list(labels["authorship"])
         after = Counter(new_classes)
         changed = sum(1 for row, new in zip(rows, new_classes, strict=True) if row[-1] != new)
+        classify = partial(classify_commit, rules=rules)
+        merges = relabel_merges(conn, _own_labels(rows, labels), classify)
         if rows:
             conn.register("new_labels", labels)
             conn.execute(
@@ -90,12 +105,15 @@ def relabel_commits(
                     ai_tool = n.ai_tool,
                     attribution_evidence = n.attribution_evidence,
                     attribution_strength = n.attribution_strength,
-                    weak_evidence = n.weak_evidence
+                    weak_evidence = n.weak_evidence,
+                    change_authorship = n.authorship,
+                    change_ai_tool = n.ai_tool
                 FROM new_labels AS n
                 WHERE commits.repo_id = n.repo_id AND commits.sha = n.sha
                 """
             )
             conn.unregister("new_labels")
+            write_merge_labels(conn, merges.rows)
     weak_only = int((labels["attribution_strength"] == "weak").sum())
     return RelabelResult(
         before=dict(before),
@@ -103,6 +121,9 @@ def relabel_commits(
         changed=changed,
         total=len(rows),
         weak_only=weak_only,
+        merges=merges.rows.num_rows,
+        merges_changed=merges.changed,
+        unreadable=merges.unreadable,
     )
 
 
@@ -146,6 +167,21 @@ def _labels(rows: Iterable[Sequence[Any]], rules: RuleSet) -> Iterable[tuple[Any
             label.strength,
             label.weak_evidence,
         )
+
+
+def _own_labels(
+    rows: Sequence[Sequence[Any]], labels: pd.DataFrame
+) -> dict[tuple[str, str], OwnLabel]:
+    """The new labels of the merge commits among ``rows`` (``labels`` is row for row)."""
+    merges = [i for i, row in enumerate(rows) if len(row[2] or ()) > 1]
+    picked = labels.iloc[merges]
+    return {
+        (repo_id, sha): OwnLabel(authorship, ai_tool, evidence)
+        for repo_id, sha, authorship, ai_tool, evidence in zip(
+            picked["repo_id"], picked["sha"], picked["authorship"], picked["ai_tool"],
+            picked["attribution_evidence"], strict=True,
+        )
+    }
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime:

@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from analyzer.attribution.explain import CommitExplanation
+from analyzer.attribution.explain import CommitExplanation, MergeChange
 from analyzer.attribution.relabel import RelabelResult
 from analyzer.attribution.rules import BUILTIN_SOURCE, RuleSet
 
@@ -30,6 +30,15 @@ def relabel_table(result: RelabelResult) -> Group:
                 "(attribution_strength = 'weak'; see weak_evidence)"
             )
         )
+    if result.merges:
+        parts.append(
+            Text(
+                f"{result.merges} first-parent merges labelled by the commits they bring in "
+                f"(change_authorship); {result.merges_changed} changed class"
+            )
+        )
+    for note in result.unreadable:
+        parts.append(Text(f"kept the stored merge change classes of {note}"))
     return Group(*parts)
 
 
@@ -84,4 +93,31 @@ def explanation_text(explanation: CommitExplanation) -> Group:
             lines.append(f"  [{match.strength}] {match.rule.rule_class}: {match.describe()}")
     else:
         lines.append("no rule matches (absence of a marker is not proof that a person wrote it)")
+    if explanation.change is not None:
+        lines += ["", *_merge_change_lines(explanation.change)]
     return Group(*(Text(line) for line in lines))
+
+
+def _merge_change_lines(change: MergeChange) -> list[str]:
+    """The work a first-parent merge brings in: its class, stored and under today's rules,
+    and each merged commit (the analysis counts the merge as a change of that class)."""
+    stored = (change.authorship or "none") + (f" ({change.ai_tool})" if change.ai_tool else "")
+    counted = (
+        f", {change.merged_commits} merged commits ({change.merged_ai_commits} AI)"
+        if change.merged_commits is not None
+        else " (merged commits not read yet: run `jevons mine` or `jevons attribute`)"
+    )
+    lines = [
+        "the change this merge brings in (its diff against its first parent):",
+        f"stored change class:  {stored}{counted}",
+    ]
+    if change.current is None or change.merged is None:
+        lines.append(f"the repository cannot be read to list its merged commits: {change.note}")
+        return lines
+    current = change.current
+    tool = f" ({current.ai_tool})" if current.ai_tool else ""
+    lines += [f"current change class: {current.authorship}{tool}", current.composition]
+    for item in change.merged:
+        label = (item.authorship or "unlabelled") + (f" ({item.ai_tool})" if item.ai_tool else "")
+        lines.append(f"  {item.sha[:12]}  {label:<30} {item.lines:>6} lines  {item.subject}")
+    return lines
