@@ -50,7 +50,8 @@ LIMIT ?
 
 _LINKS_SQL = """
 SELECT l.role, l.method, l.confidence, l.evidence, l.repo_id, l.sha,
-       c.committed_at, c.author_name, c.authorship,
+       c.committed_at, c.author_name,
+       coalesce(c.change_authorship, c.authorship) AS authorship,  -- the change's class
        split_part(coalesce(c.message, ''), chr(10), 1) AS subject,
        c.lines_added, c.lines_deleted
 FROM incident_links l
@@ -71,7 +72,8 @@ MAX_TREND_POINTS = 1000
 _FILE_HISTORY_SQL = """
 WITH changes AS (
     SELECT c.committed_at, c.history_seq, fc.sha, fc.change_type, fc.path, fc.old_path,
-           fc.lines_added, fc.lines_deleted, c.authorship, c.author_name,
+           fc.lines_added, fc.lines_deleted, c.author_name,
+           coalesce(c.change_authorship, c.authorship) AS authorship,  -- the change's class
            bm.ccn_total, bm.nloc, bm.ccn_max, bm.function_count
     FROM file_changes fc
     JOIN commits c USING (repo_id, sha)

@@ -42,7 +42,11 @@ class Window:
 class Frames:
     """The store's contents in scope, one DataFrame each.
 
-    ``commits``: one row per commit in scope, with ``authorship`` (never null), ``is_change``
+    ``commits``: one row per commit in scope, with ``authorship`` (never null: the class of
+    the change, i.e. of the work the commit brings in; for a merge mined with first-parent
+    history that is the class of its branch commits, see
+    :mod:`analyzer.attribution.changes`), ``commit_authorship`` (who made the commit itself),
+    ``is_change``
     (counts as a change: merges do not when their branch commits were mined too),
     ``lines_changed``, the complexity deltas recomputed from blobs (``nloc_d``, ``ccn_d``,
     ``f10_d``, ``f20_d``), the touched files' ``prior_churn`` and ``prior_ccn``, and
@@ -69,6 +73,10 @@ class Frames:
 
 
 _REPO_FILTER = "(CAST(? AS VARCHAR) IS NULL OR c.repo_id = ?)"
+# The class of a change is the class of the work it brings in (change_authorship); a
+# store whose first-parent merges are not labelled yet falls back to the commit's own.
+_CHANGE_CLASS = f"coalesce(c.change_authorship, c.authorship, '{UNATTRIBUTED}')"
+_CHANGE_TOOL = "CASE WHEN c.change_authorship IS NULL THEN c.ai_tool ELSE c.change_ai_tool END"
 
 _COMPLEXITY_SQL = f"""
 WITH fn AS (
@@ -136,7 +144,8 @@ induced AS (
 )
 SELECT c.repo_id, c.sha, c.committed_at, c.authored_at,
        lower(coalesce(c.author_email, c.author_name, '')) AS author,
-       coalesce(c.authorship, '{UNATTRIBUTED}') AS authorship, c.ai_tool,
+       {_CHANGE_CLASS} AS authorship, {_CHANGE_TOOL} AS ai_tool,
+       coalesce(c.authorship, '{UNATTRIBUTED}') AS commit_authorship,
        coalesce(c.is_merge, false) AS is_merge,
        coalesce(c.lines_added, 0) AS lines_added, coalesce(c.lines_deleted, 0) AS lines_deleted,
        coalesce(c.files_changed, 0) AS files_changed,
@@ -179,7 +188,7 @@ ORDER BY i.created_at
 
 _INDUCING_SQL = f"""
 SELECT l.incident_id, l.repo_id, l.sha, l.method, l.confidence,
-       coalesce(c.authorship, '{UNATTRIBUTED}') AS authorship, c.committed_at
+       {_CHANGE_CLASS} AS authorship, c.committed_at
 FROM incident_links l JOIN commits c ON c.repo_id = l.repo_id AND c.sha = l.sha
 WHERE l.role = 'inducing' AND {_REPO_FILTER}
 """

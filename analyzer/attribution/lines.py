@@ -3,6 +3,8 @@ added lines still present at HEAD.
 
 Lines come from ``file_changes`` (``git diff --numstat``), leaving out vendored and generated
 files (``excluded``); a commit without file-change rows counts its ``commits`` totals.
+Lines count for the class of the change (``change_authorship``): a merge mined with
+first-parent history carries its branch's lines, so they count for its branch's class.
 Survival at HEAD needs ``git blame`` at HEAD, which linking (``analyzer/git/blame.py``,
 ``jevons link``) stores per commit in ``commit_churn.surviving_at_head``. Until that table
 is filled the result says so and gives no survival share rather than inventing one.
@@ -24,7 +26,7 @@ WITH changed AS (
            coalesce(sum(lines_deleted) FILTER (WHERE NOT coalesce(excluded, false)), 0) AS deleted
     FROM file_changes GROUP BY repo_id, sha
 )
-SELECT coalesce(c.authorship, 'unlabelled') AS authorship,
+SELECT coalesce(c.change_authorship, c.authorship, 'unlabelled') AS authorship,
        count(*) AS commits,
        sum(CASE WHEN ch.rows > 0 THEN ch.added ELSE coalesce(c.lines_added, 0) END) AS added,
        sum(CASE WHEN ch.rows > 0 THEN ch.deleted ELSE coalesce(c.lines_deleted, 0) END)

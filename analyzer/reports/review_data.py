@@ -43,7 +43,8 @@ ORDER BY coalesce(i.severity_rank, 99), i.created_at, i.incident_id
 LIMIT ?
 """
 _CAUSES_SQL = """
-SELECT l.incident_id, c.repo_id, c.sha, c.author_name, c.authorship,
+SELECT l.incident_id, c.repo_id, c.sha, c.author_name,
+       coalesce(c.change_authorship, c.authorship) AS authorship,  -- the class of the change
        split_part(c.message, chr(10), 1) AS subject
 FROM incident_links l JOIN commits c ON c.repo_id = l.repo_id AND c.sha = l.sha
 WHERE l.role = 'inducing' AND l.incident_id IN (SELECT unnest(?::VARCHAR[]))
