@@ -101,3 +101,41 @@ def test_killed_mine_resumes_to_the_same_store_as_an_uninterrupted_one(
 
     assert _stored_commits(killed) == COMMITS
     assert store_contents(killed) == store_contents(clean)
+
+
+def _group_ends(pgid: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_ctrl_c_stops_the_mine_cleanly_and_the_next_run_finishes_it(
+    repo: RepoBuilder, tmp_path: Path
+) -> None:
+    build_long_history(repo, COMMITS)
+    (tmp_path / "jevons.toml").write_text("[mining]\nbatch_commits = 4\n")
+    db = tmp_path / "s.duckdb"
+    proc = _start_mine(repo.path, db, tmp_path)
+    deadline = time.monotonic() + 240
+    while (_stored_commits(db) if db.exists() else None) in (None, 0):
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)  # what Ctrl-C sends to the miner
+    assert proc.wait(timeout=60) == 130
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    assert "Traceback" not in stderr
+    [line] = stderr.strip().splitlines()
+    assert line.startswith("interrupted:") and "again" in line
+    assert _group_ends(proc.pid, 30), "workers or git outlived the interrupted miner"
+    stored = _stored_commits(db)
+    assert stored is not None and 0 < stored < COMMITS
+    resumed = _start_mine(repo.path, db, tmp_path)
+    assert resumed.wait(timeout=300) == 0
+    if resumed.stderr:
+        resumed.stderr.close()
+    assert _stored_commits(db) == COMMITS
