@@ -212,11 +212,17 @@ def parse_rules_text(text: str, source: str) -> tuple[list[Rule], tuple[Unmarked
         raise RuleError(f"{source}: 'rule' must be an array of tables ([[rule]])")
     rules = [parse_rule(table, source, f"rule[{i}]") for i, table in enumerate(tables)]
     _check_unique(rules, source)
-    unmarked = tuple(
+    return rules, _parse_unmarked(data.get("unmarked", []), source)
+
+
+def _parse_unmarked(tables: Any, source: str) -> tuple[UnmarkedTool, ...]:
+    """``[[unmarked]]`` tables: tools known to leave no marker, each a table of strings."""
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise RuleError(f"{source}: 'unmarked' must be an array of tables ([[unmarked]])")
+    return tuple(
         UnmarkedTool(str(t.get("tool", "")), str(t.get("tool_name", "")), str(t.get("note", "")))
-        for t in data.get("unmarked", [])
+        for t in tables
     )
-    return rules, unmarked
 
 
 def parse_rule(table: Mapping[str, Any], source: str, position: str) -> Rule:
