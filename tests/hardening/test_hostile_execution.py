@@ -1,7 +1,8 @@
 """Nothing from a repository is ever executed: a repository whose configuration and
 attributes name a program at every hook git offers (text conversion and external diff
 drivers, clean/smudge filters, fsmonitor, hooks, pagers, gpg, credential helpers) goes
-through the whole pipeline, and the program never runs."""
+through the whole pipeline (mine, import, link, explain, analyze, export, the PR report and
+the review), and the program never runs."""
 
 from __future__ import annotations
 
@@ -101,6 +102,8 @@ def test_no_program_named_by_a_repository_runs_anywhere_in_the_pipeline(
         ("attribution", "explain", fix),
         ("analyze", "--json"),
         ("export", "--parquet", str(tmp_path / "parquet")),
+        ("report", "pr", "--base", "HEAD~2", "--head", "HEAD", "--repo", str(repo.path)),
+        ("report", "review", "--from", "2024-01-01", "--to", "2024-01-31", "--out", "r.html"),
     ]
     for step in steps:
         result = _jevons(*step, cwd=tmp_path)
