@@ -187,13 +187,30 @@ def test_merge_commits_are_changes_in_first_parent_history_and_not_in_full(
         conn.execute("UPDATE commits SET is_merge = true WHERE history_seq % 10 = 0")
     first_parent = analyze(store)
     assert first_parent.coverage.changes == first_parent.coverage.commits
-    assert any("merge commits" in c and "--history full" in c for c in first_parent.caveats)
+    merges = store.query("SELECT count(*) FROM commits WHERE is_merge")[0][0]
     with store.transaction() as conn:
         conn.execute("UPDATE repos SET history_mode = 'full'")
     full = analyze(store)
-    merges = store.query("SELECT count(*) FROM commits WHERE is_merge")[0][0]
     assert full.coverage.changes == full.coverage.commits - merges
-    assert not any("merge commits" in c for c in full.caveats)
+
+
+def test_merges_classed_by_their_message_alone_are_a_caveat_until_labelled(
+    tmp_path: Path,
+) -> None:
+    store = build_store(tmp_path / "s.duckdb", SyntheticSpec())
+    with store.transaction() as conn:
+        conn.execute("UPDATE commits SET change_authorship = authorship")
+        conn.execute(
+            "UPDATE commits SET is_merge = true, change_authorship = NULL "
+            "WHERE history_seq % 10 = 0"
+        )
+    assert any("jevons attribute" in c for c in analyze(store).caveats)
+    with store.transaction() as conn:
+        conn.execute("UPDATE commits SET change_authorship = 'ai_assisted' WHERE is_merge")
+    labelled = analyze(store)
+    assert not any("merge commits" in c for c in labelled.caveats)
+    merges = store.query("SELECT count(*) FROM commits WHERE is_merge")[0][0]
+    assert labelled.coverage.commits_by_class["ai_assisted"] >= merges
 
 
 def test_no_ai_commits_says_there_is_no_ai_class(tmp_path: Path) -> None:

@@ -17,18 +17,6 @@ pytestmark = pytest.mark.slow
 
 _RESULTS: dict[str, AnalysisResult] = {}
 
-# ai-risk's data, as the default (first-parent) pipeline measures them, do not separate mix
-# from rate: 76 of its 169 merge commits bring in AI branch commits, but first-parent mining
-# sees only the merge, classed human by its message, so 13 incidents caused by AI commits
-# land on "human" merges and the human rate appears to double (0.022 -> 0.045 per change;
-# rate +19.2, 95% CI +1.6-+36.7; mix +3.7, CI -3.2-+12.3). Mined with full history, where
-# each branch commit keeps its own class, the same scenario gives mix (the test below).
-# Strict: when attribution classes merges by their branch commits these pass; remove then.
-AI_RISK_UNSEPARATED = pytest.mark.xfail(
-    strict=True,
-    reason="first-parent merges hide AI branch commits (classed human), see comment above",
-)
-
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -55,7 +43,7 @@ def run_pipeline(name: str, workdir: Path, history: str | None = None) -> Analys
     ("name", "expected"),
     [
         ("jevons-volume", "volume"),
-        pytest.param("ai-risk", "mix", marks=AI_RISK_UNSEPARATED),
+        ("ai-risk", "mix"),
         ("external", "none"),
         ("rate", "rate"),
     ],
@@ -69,7 +57,6 @@ def test_verdict_tells_the_scenarios_story(name: str, expected: str, workdir: Pa
     result.to_json()  # strict JSON: no NaN anywhere
 
 
-@AI_RISK_UNSEPARATED
 def test_ai_risk_states_the_ai_classes_higher_failure_rate(workdir: Path) -> None:
     result = run_pipeline("ai-risk", workdir)
     riskier = [

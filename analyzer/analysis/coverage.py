@@ -100,13 +100,15 @@ def _attribution_caveats(shipped: pd.DataFrame, ai: int) -> list[str]:
         "AI use that leaves no marker in the commit is counted as human, so the human "
         "share is an upper bound and human rates may include some AI-written changes."
     )
-    merges = shipped[shipped["is_merge"] & (shipped["history_mode"] != "full")]
+    merges = shipped[
+        shipped["is_merge"] & (shipped["history_mode"] != "full") & ~shipped["change_labelled"]
+    ]
     if len(merges) >= MERGE_SHARE * len(shipped):
         notes.append(
             f"{len(merges)} merge commits ({len(merges) / len(shipped):.0%} of changes) carry "
-            "their branches' work but are classed by the merge message alone (first-parent "
-            "history), so AI work merged by a person counts as human; mine with "
-            "`--history full` to class each branch commit."
+            "their branches' work but are classed by the merge message alone (their branches "
+            "were not read), so AI work merged by a person counts as human; run `jevons "
+            "attribute` to class each merge by the commits it brings in."
         )
     unattributed = int((shipped["authorship"] == UNATTRIBUTED).sum())
     if unattributed:

@@ -46,6 +46,7 @@ class Frames:
     the change, i.e. of the work the commit brings in; for a merge mined with first-parent
     history that is the class of its branch commits, see
     :mod:`analyzer.attribution.changes`), ``commit_authorship`` (who made the commit itself),
+    ``change_labelled`` (false for a first-parent merge whose branch was not read yet),
     ``is_change``
     (counts as a change: merges do not when their branch commits were mined too),
     ``lines_changed``, the complexity deltas recomputed from blobs (``nloc_d``, ``ccn_d``,
@@ -146,6 +147,7 @@ SELECT c.repo_id, c.sha, c.committed_at, c.authored_at,
        lower(coalesce(c.author_email, c.author_name, '')) AS author,
        {_CHANGE_CLASS} AS authorship, {_CHANGE_TOOL} AS ai_tool,
        coalesce(c.authorship, '{UNATTRIBUTED}') AS commit_authorship,
+       c.change_authorship IS NOT NULL AS change_labelled,
        coalesce(c.is_merge, false) AS is_merge,
        coalesce(c.lines_added, 0) AS lines_added, coalesce(c.lines_deleted, 0) AS lines_deleted,
        coalesce(c.files_changed, 0) AS files_changed,

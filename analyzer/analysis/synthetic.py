@@ -144,6 +144,7 @@ def _commits(spec: SyntheticSpec, rng: np.random.Generator) -> pd.DataFrame:
             "lines_deleted": lines_deleted,
             "files_changed": rng.integers(1, 4, n),
             "authorship": authorship,
+            "change_authorship": authorship,
             "history_seq": np.arange(n),
             "week": week,
         }
