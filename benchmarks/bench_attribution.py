@@ -3,17 +3,21 @@ share of a cold mine's time (target: under 5%).
 
 The share is measured on the same repository and in the same run as the mine: a cold
 ``mine_repositories`` into a fresh store, then ``load_rules`` and ``classify_commit`` over
-every commit the mine read, timed alone. ``BENCH_REPO`` chooses the repository; by default
-it is the default sample scenario, whose history carries the real AI and bot markers.
+every commit the mine read, timed alone; then the labelling of its merges by the commits
+they bring in (the graph read included), timed alone. ``BENCH_REPO`` chooses the
+repository; by default it is the default sample scenario, whose history carries the real AI
+and bot markers.
 """
 
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 
-from analyzer.attribution import classify_commit, load_rules
+from analyzer.attribution import RuleSet, classify_commit, load_rules
 from analyzer.attribution.accuracy import AccuracyReport, label_repository, score_attribution
+from analyzer.attribution.changes import merge_compositions
 from analyzer.config import Config
 from analyzer.git.log import read_commits
 from analyzer.git.repository import list_commits, open_repository
@@ -99,6 +103,20 @@ def cost_line(repo: Path, db: Path, workers: int) -> str:
         f"{attribution_seconds * 1000:.0f} ms ({attribution_seconds / len(commits) * 1e6:.1f} us "
         f"a commit, rules loaded included) against a cold mine of {mine_seconds:.1f} s with "
         f"{workers} workers: {share:.2%} of the mine ({verdict} the < {COST_TARGET:.0%} target)"
+        f"\n{merge_cost_line(opened.path, opened.head_sha, rules, mine_seconds)}"
+    )
+
+
+def merge_cost_line(repo: Path, head: str, rules: RuleSet, mine_seconds: float) -> str:
+    """What a cold first-parent mine spends labelling its merges by the commits they bring
+    in (the graph read, the merged commits' line counts and their labels), timed alone."""
+    started = time.perf_counter()
+    found = merge_compositions(repo, head, partial(classify_commit, rules=rules))
+    seconds = time.perf_counter() - started
+    merged = sum(len(commits) for commits in found.values())
+    return (
+        f"merge change classes: {len(found):,} first-parent merges bringing in {merged:,} "
+        f"commits labelled in {seconds * 1000:.0f} ms: {seconds / mine_seconds:.2%} of the mine"
     )
 
 
