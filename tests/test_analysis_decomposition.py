@@ -68,6 +68,7 @@ def test_a_trend_the_data_do_not_show_is_not_carried_to_a_new_class() -> None:
     assert not plan.carry_trend
     rate_a, rate_b = class_rates(a, b, plan)
     assert rate_a.tolist() == pytest.approx([0.10, 0.30])
+    assert rate_b.tolist() == pytest.approx([0.12, 0.30])
     effects = shapley_effects(a, b)
     # the human change only: 0.02 x its changes under each coalition of the other factors,
     # Shapley-weighted: {} 100, {N} 200, {s} 100 x 0.5, {N, s} 200 x 0.5
