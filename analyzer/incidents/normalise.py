@@ -38,6 +38,8 @@ _TEXT_FIELDS = ("reference", "title", "description", "status", "service", "url")
 _LATER_TIMES = ("acknowledged_at", "resolved_at")
 _SOURCE_NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 _MAX_UNMAPPED = 50
+#: Counts (interruptions) are stored as 32-bit integers.
+_MAX_COUNT = 2**31 - 1
 #: The raw record as stored: compact, non-ASCII kept as is.
 _RAW_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
 
@@ -163,7 +165,12 @@ def _number(found: Found | None) -> float | None:
 
 
 def _count(found: Found | None) -> int | None:
-    return round(parse_number(found.value, found.path)) if found is not None else None
+    if found is None:
+        return None
+    count = round(parse_number(found.value, found.path))
+    if count > _MAX_COUNT:
+        raise RecordError(f"{found.value!r} is too large a count", found.path)
+    return count
 
 
 def _commits(found: Found | None) -> tuple[str, ...]:
@@ -208,7 +215,10 @@ def time_after(
     if delay is None or created is None:
         return None
     seconds = parse_number(delay.value, delay.path) * unit_seconds
-    return Found(delay.path, ctx.timestamp(created) + dt.timedelta(seconds=seconds))
+    try:
+        return Found(delay.path, ctx.timestamp(created) + dt.timedelta(seconds=seconds))
+    except OverflowError:
+        raise RecordError(f"{delay.value!r} is too long a delay to be a time", delay.path) from None
 
 
 def total(view: RecordView, paths: tuple[str, ...]) -> Found | None:
