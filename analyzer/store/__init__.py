@@ -66,10 +66,8 @@ class Store:
             conn.execute("BEGIN TRANSACTION")
             try:
                 yield conn
-            except BaseException as exc:
+            except BaseException:
                 conn.execute("ROLLBACK")
-                if isinstance(exc, duckdb.IOException):
-                    raise _write_failure(self.path, exc) from exc
                 raise
             try:
                 conn.execute("COMMIT")
