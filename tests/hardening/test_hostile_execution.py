@@ -6,15 +6,15 @@ the review), and the program never runs."""
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
+import pytest
+
+from tests.hardening.cli_runs import run_main
 from tests.repo_builder import RepoBuilder
 
-ROOT = Path(__file__).resolve().parents[2]
 HOOKS = (
     "pre-commit",
     "post-checkout",
@@ -64,21 +64,11 @@ def _arm(repo: RepoBuilder, program: Path) -> None:
     (repo.path / ".git" / "info" / "attributes").write_text("* diff=evil filter=evil merge=evil\n")
 
 
-def _jevons(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "JEVONS_DB"}
-    env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run(
-        [sys.executable, "-m", "analyzer.cli", *args, "--db", str(cwd / "s.duckdb")],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
 def test_no_program_named_by_a_repository_runs_anywhere_in_the_pipeline(
-    repo: RepoBuilder, tmp_path: Path
+    repo: RepoBuilder,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     code = "def pay(amount):\n    if amount > 0:\n        return amount\n    return 0\n"
     repo.commit("add pay", {"pay.py": code, ".gitattributes": "*.py diff=evil filter=evil\n"})
@@ -105,8 +95,9 @@ def test_no_program_named_by_a_repository_runs_anywhere_in_the_pipeline(
         ("report", "pr", "--base", "HEAD~2", "--head", "HEAD", "--repo", str(repo.path)),
         ("report", "review", "--from", "2024-01-01", "--to", "2024-01-31", "--out", "r.html"),
     ]
+    monkeypatch.chdir(tmp_path)
     for step in steps:
-        result = _jevons(*step, cwd=tmp_path)
-        assert result.returncode == 0, (step, result.stderr)
+        result = run_main([*step, "--db", str(tmp_path / "s.duckdb")], monkeypatch, capsys)
+        assert result.code == 0, (step, result.err)
 
     assert not marker.exists(), marker.read_text()

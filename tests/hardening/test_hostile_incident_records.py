@@ -187,7 +187,7 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 IMPORT_SETTINGS = settings(
-    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
