@@ -27,6 +27,7 @@ from tests.test_attribution_store import IN_HOUSE, ROBOT
 COPILOT = ("Copilot", f"198982749+Copilot@{GH}")
 MERGER = ("Bo Merger", "bo@example.com")
 CLAUDE_TRAILER = "\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>"
+SCHEMA_3_COLUMNS = ("change_authorship", "change_ai_tool", "merged_commits", "merged_ai_commits")
 COLUMNS = (
     "authorship, ai_tool, change_authorship, change_ai_tool, merged_commits, "
     "merged_ai_commits, attribution_evidence"
@@ -252,7 +253,7 @@ def test_a_merge_left_unlabelled_by_an_interrupted_run_is_labelled_by_the_next(
     before = row(db, agent_merge["merge"])
     with open_store(db).transaction() as conn:
         conn.execute(
-            "UPDATE commits SET change_authorship = authorship, change_ai_tool = ai_tool, "
+            "UPDATE commits SET change_authorship = NULL, change_ai_tool = NULL, "
             "merged_commits = NULL, merged_ai_commits = NULL, "
             "attribution_evidence = split_part(attribution_evidence, '; merge brings in ', 1) "
             "WHERE is_merge"
@@ -298,3 +299,28 @@ def _render(renderable: object) -> str:
     console = Console(width=200, record=True)
     console.print(renderable)
     return console.export_text()
+
+
+def test_a_store_mined_before_change_classes_is_migrated_and_attribute_labels_its_merges(
+    repo: RepoBuilder, agent_merge: dict[str, str], tmp_path: Path
+) -> None:
+    db = tmp_path / "jevons.duckdb"
+    mine(db, repo)
+    labelled = row(db, agent_merge["merge"])
+    with open_store(db).transaction() as conn:  # the store as schema 2 left it
+        for column in SCHEMA_3_COLUMNS:
+            conn.execute(f"ALTER TABLE commits DROP COLUMN {column}")
+        conn.execute(
+            "UPDATE commits SET attribution_evidence = "
+            "split_part(attribution_evidence, '; merge brings in ', 1)"
+        )
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+
+    migrated = open_store(db)  # a writing command migrates
+
+    assert row(db, agent_merge["other"])["change_authorship"] == "human"
+    assert row(db, agent_merge["merge"])["change_authorship"] is None  # not known yet
+    frames = load_frames(migrated, Window(None, None, None)).commits.set_index("sha")
+    assert frames.loc[agent_merge["merge"], "authorship"] == "human"  # falls back
+    relabel_commits(db, Config())
+    assert row(db, agent_merge["merge"]) == labelled

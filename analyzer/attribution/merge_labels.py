@@ -1,10 +1,12 @@
 """Store the change class of first-parent merges (:mod:`analyzer.attribution.changes`).
 
-Every commit is written with ``change_authorship = authorship``; a merge mined with
-first-parent history then gets the class of the commits it brings in, with
-``merged_commits``, ``merged_ai_commits`` and the composition in words appended to its
-``attribution_evidence``. ``merged_commits IS NULL`` on such a merge means "not done yet"
-(a run interrupted between its last batch and this step): the next run does it.
+A non-merge commit is written with ``change_authorship = authorship``, a merge with NULL:
+``change_authorship IS NULL`` always means "not known yet". Once a run's batches are
+written, a merge mined with first-parent history gets the class of the commits it brings
+in, with ``merged_commits``, ``merged_ai_commits`` and the composition in words appended to
+its ``attribution_evidence``; a merge mined with full history gets its own class. A merge
+with ``merged_commits IS NULL`` in first-parent history is "not done yet" (new, or left by
+a run interrupted before this step): the next run does it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from analyzer.attribution.changes import (
     label_change,
     merge_compositions,
 )
+from analyzer.config import HistoryMode
 from analyzer.errors import GitCommandError
 from analyzer.store import Store
 from analyzer.store.writes import registered
@@ -83,10 +86,23 @@ def merge_row(
 
 
 def label_new_merges(
-    store: Store, repo_id: str, repo_dir: Path, head: str, classify: Classifier
+    store: Store,
+    repo_id: str,
+    repo_dir: Path,
+    head: str,
+    classify: Classifier,
+    history: HistoryMode = "first-parent",
 ) -> int:
-    """Give the repository's stored first-parent merges without a change class theirs, in
-    one transaction; returns how many merges were labelled."""
+    """Give the repository's stored merges without a change class theirs, in one
+    transaction; returns how many first-parent merges were labelled by their branches."""
+    if history == "full":  # merges are not diffed: the change is the merge commit's own
+        with store.transaction() as conn:
+            conn.execute(
+                "UPDATE commits SET change_authorship = authorship, change_ai_tool = ai_tool "
+                "WHERE repo_id = ? AND is_merge AND change_authorship IS NULL",
+                [repo_id],
+            ).fetchall()
+        return 0
     with store.connect() as conn:
         pending = [
             row for row in conn.execute(_MERGES_SQL, [repo_id]).fetchall() if row[6] is None
@@ -113,8 +129,8 @@ def relabel_merges(
     ``classify``. A repository whose graph cannot be read at its stored path and HEAD
     keeps its merges' change classes (their composition words follow the new evidence)."""
     repos = conn.execute(
-        "SELECT repo_id, path, head_sha FROM repos WHERE history_mode = 'first-parent' "
-        "ORDER BY repo_id"
+        "SELECT repo_id, path, head_sha FROM repos "
+        "WHERE coalesce(history_mode, 'first-parent') = 'first-parent' ORDER BY repo_id"
     ).fetchall()
     rows: list[dict[str, object]] = []
     unreadable: list[str] = []
@@ -181,8 +197,8 @@ def _kept_row(
     return {
         "repo_id": repo_id,
         "sha": sha,
-        "change_authorship": row[4] if row[6] is not None else own.authorship,
-        "change_ai_tool": row[5] if row[6] is not None else own.ai_tool,
+        "change_authorship": row[4] if row[6] is not None else None,  # NULL: not known
+        "change_ai_tool": row[5] if row[6] is not None else None,
         "merged_commits": row[6],
         "merged_ai_commits": row[7],
         "attribution_evidence": "; ".join(parts) or None,

@@ -193,8 +193,8 @@ def mine_repository(
         observer,
     )
     miner.run(read_history(repo.path, plan.to_mine, history))
-    if history == "first-parent":  # a merge's diff carries its branch: label it by that
-        label_new_merges(store, plan.repo_id, repo.path, repo.head_sha, attributor)
+    # a first-parent merge's diff carries its branch: label that change by the branch
+    label_new_merges(store, plan.repo_id, repo.path, repo.head_sha, attributor, history)
     seconds = time.perf_counter() - started
     with store.transaction() as conn:
         record_mine(conn, _record(plan.repo_id, repo, history, len(scope), seconds))

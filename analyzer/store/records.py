@@ -147,10 +147,10 @@ def _commit_row(repo_id: str, item: MinedCommit) -> dict[str, object]:
         "attribution_strength": label.strength if label else None,
         "weak_evidence": label.weak_evidence if label else None,
         "history_seq": item.history_seq,
-        # a first-parent merge's change class is its branch's, set once the run has
-        # read the graph (analyzer/attribution/merge_labels.py)
-        "change_authorship": label.authorship if label else None,
-        "change_ai_tool": label.ai_tool if label else None,
+        # a merge's change class is set once the run has read the graph (NULL until
+        # then: a first-parent merge's is its branch's, analyzer/attribution/merge_labels.py)
+        "change_authorship": label.authorship if label and not commit.is_merge else None,
+        "change_ai_tool": label.ai_tool if label and not commit.is_merge else None,
     }
 
 
