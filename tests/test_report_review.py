@@ -60,9 +60,9 @@ def test_periods_are_whole_months_compared_with_as_many_before() -> None:
 def test_quarter_figures_match_plain_sql_on_the_store(demo_review) -> None:
     review, html, db = demo_review
     store = open_store(db, read_only=True)
-    changes, ai, bots = store.query(
-        "SELECT count(*), count(*) FILTER (WHERE authorship IN ('ai_assisted', 'ai_authored')),"
-        " count(*) FILTER (WHERE authorship = 'automation') FROM commits"
+    changes, ai, bots = store.query(  # a change's class: a merge's is its branch's
+        "SELECT count(*), count(*) FILTER (WHERE change_authorship IN ('ai_assisted', "
+        "'ai_authored')), count(*) FILTER (WHERE change_authorship = 'automation') FROM commits"
         " WHERE committed_at >= '2026-01-01' AND committed_at < '2026-04-01'")[0]
     incidents = store.query("SELECT count(*) FROM incidents WHERE created_at >= '2026-01-01' "
                             "AND created_at < '2026-04-01'")[0][0]
