@@ -51,6 +51,9 @@ HISTORY_AHEAD = 2
 #: History reads go before blob metrics in the scheduler's queue (higher runs first).
 HISTORY_PRIORITY = 10
 SCHEDULER_TIMEOUT = "10s"
+#: Dask settings of the local cluster's workers (give a real cluster's workers the same,
+#: e.g. ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` in their environment).
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 #: Seconds to wait for a scheduler with no worker to get one, before giving up.
 WORKER_WAIT = 60
 
@@ -175,6 +178,7 @@ class DaskWorkers:
 
 @contextlib.contextmanager
 def _connected(scheduler: str | None, workers: int) -> Iterator[Any]:
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
@@ -186,14 +190,18 @@ def _connected(scheduler: str | None, workers: int) -> Iterator[Any]:
             _wait_for_a_worker(client, scheduler)
             yield client
         return
-    cluster = LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        # the scheduler serves HTTP whatever is asked: keep it on a free loopback port
-        dashboard_address="127.0.0.1:0",
-        silence_logs=logging.ERROR,
-    )
+    # Dask's statistical profiler samples every worker thread's stack every 10 ms, and
+    # lizard's and radon's stacks are deep: it cost ~20% of the metrics' CPU time. The
+    # nannies keep this configuration for the workers they restart.
+    with dask.config.set(WORKER_CONFIG):
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            # the scheduler serves HTTP whatever is asked: keep it on a free loopback port
+            dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+        )
     with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield client
 
