@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pandas as pd
 
@@ -31,11 +32,19 @@ assert set(AUTHORSHIP_CLASSES) <= set(CLASS_ORDER)
 
 @dataclasses.dataclass(frozen=True)
 class Window:
-    """The analysed range: ``start`` inclusive, ``end`` exclusive (UTC), and a repository."""
+    """The analysed scope: ``start`` inclusive, ``end`` exclusive (UTC), a repository, a
+    path prefix and a service; ``None`` means no limit.
+
+    ``path_prefix`` keeps the commits that changed a file under it (matched literally,
+    by the new or the old path), counting only those files' lines and complexity.
+    ``service`` keeps that service's incidents, and with them only their links.
+    """
 
     start: dt.datetime | None
     end: dt.datetime | None
     repo: str | None
+    path_prefix: str | None = None
+    service: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -73,7 +82,35 @@ class Frames:
     links: pd.DataFrame
 
 
-_REPO_FILTER = "(CAST(? AS VARCHAR) IS NULL OR c.repo_id = ?)"
+# Every query binds the window by name ($repo, $start, $end, $prefix, $service); a limit
+# left as NULL keeps everything. The same rule is one fragment wherever it appears.
+_REPO_FILTER = "(CAST($repo AS VARCHAR) IS NULL OR c.repo_id = $repo)"
+_RANGE_FILTER = """(CAST($start AS TIMESTAMP) IS NULL OR c.committed_at >= $start)
+  AND (CAST($end AS TIMESTAMP) IS NULL OR c.committed_at < $end)"""
+
+
+def _under_prefix(path: str) -> str:
+    """``path`` is under the prefix; ``starts_with`` matches it literally (no wildcards)."""
+    return f"(CAST($prefix AS VARCHAR) IS NULL OR starts_with({path}, $prefix))"
+
+
+def _changed_under_prefix(change: str) -> str:
+    """A file change touches the prefix by its path or, for a rename, its old path."""
+    return f"(starts_with({change}.path, $prefix) OR starts_with({change}.old_path, $prefix))"
+
+
+# A commit is in scope when it is in the repository and changed a file under the prefix.
+_COMMIT_SCOPE = f"""{_REPO_FILTER} AND (CAST($prefix AS VARCHAR) IS NULL OR EXISTS (
+    SELECT 1 FROM file_changes pc WHERE pc.repo_id = c.repo_id AND pc.sha = c.sha
+      AND {_changed_under_prefix("pc")}))"""
+
+
+def _of_service(incident_id: str) -> str:
+    """The incident ``incident_id`` names is of the service chosen."""
+    return f"""(CAST($service AS VARCHAR) IS NULL OR {incident_id} IN (
+        SELECT incident_id FROM incidents WHERE service = $service))"""
+
+
 # The class of a change is the class of the work it brings in (change_authorship); a
 # store whose first-parent merges are not labelled yet falls back to the commit's own.
 _CHANGE_CLASS = f"coalesce(c.change_authorship, c.authorship, '{UNATTRIBUTED}')"
@@ -90,13 +127,14 @@ events AS (
     SELECT fc.repo_id, fc.sha, fc.path, c.committed_at, c.history_seq,
            CASE WHEN fc.change_type = 'D' THEN NULL ELSE fc.new_blob END AS blob
     FROM file_changes fc JOIN commits c USING (repo_id, sha)
-    WHERE NOT coalesce(fc.excluded, false) AND {_REPO_FILTER}
+    WHERE NOT coalesce(fc.excluded, false) AND {_REPO_FILTER} AND {_under_prefix("fc.path")}
     UNION ALL
     -- a rename also empties the old path
     SELECT fc.repo_id, fc.sha, fc.old_path, c.committed_at, c.history_seq, NULL
     FROM file_changes fc JOIN commits c USING (repo_id, sha)
     WHERE fc.change_type = 'R' AND fc.old_path IS NOT NULL AND fc.old_path <> fc.path
       AND NOT coalesce(fc.excluded, false) AND {_REPO_FILTER}
+      AND {_under_prefix("fc.old_path")}
 ),
 measured AS (
     SELECT e.*, coalesce(bm.nloc, 0) AS nloc, coalesce(bm.ccn_total, 0) AS ccn,
@@ -118,11 +156,13 @@ SELECT c.repo_id, c.sha, c.committed_at,
        coalesce(sum(d.nloc_d), 0)::BIGINT AS nloc_d, coalesce(sum(d.ccn_d), 0)::BIGINT AS ccn_d,
        coalesce(sum(d.f10_d), 0)::BIGINT AS f10_d, coalesce(sum(d.f20_d), 0)::BIGINT AS f20_d
 FROM commits c LEFT JOIN deltas d USING (repo_id, sha)
-WHERE {_REPO_FILTER}
+WHERE {_COMMIT_SCOPE}
 GROUP BY ALL
 ORDER BY c.committed_at
 """
 
+# Under a path prefix a commit's lines and files are those of its changes under it (none
+# without a prefix: starts_with(x, NULL) is NULL), so the commit's own totals stand.
 _COMMITS_SQL = f"""
 WITH prior AS (
     SELECT fc.repo_id, fc.sha,
@@ -133,15 +173,23 @@ WITH prior AS (
            coalesce(bm.ccn_total, 0) AS prior_ccn
     FROM file_changes fc JOIN commits c USING (repo_id, sha)
     LEFT JOIN blob_metrics bm ON bm.blob_sha = fc.old_blob
-    WHERE NOT coalesce(fc.excluded, false) AND {_REPO_FILTER}
+    WHERE NOT coalesce(fc.excluded, false) AND {_REPO_FILTER} AND {_under_prefix("fc.path")}
 ),
 prior_by_commit AS (
     SELECT repo_id, sha, sum(prior_churn) AS prior_churn, sum(prior_ccn) AS prior_ccn
     FROM prior GROUP BY ALL
 ),
+under_prefix AS (
+    SELECT fc.repo_id, fc.sha, coalesce(sum(fc.lines_added), 0)::BIGINT AS lines_added,
+           coalesce(sum(fc.lines_deleted), 0)::BIGINT AS lines_deleted,
+           count(*) AS files_changed
+    FROM file_changes fc WHERE {_changed_under_prefix("fc")}
+    GROUP BY ALL
+),
 induced AS (
-    SELECT repo_id, sha, count(DISTINCT incident_id) AS incidents_induced
-    FROM incident_links WHERE role = 'inducing' GROUP BY ALL
+    SELECT l.repo_id, l.sha, count(DISTINCT l.incident_id) AS incidents_induced
+    FROM incident_links l WHERE l.role = 'inducing' AND {_of_service("l.incident_id")}
+    GROUP BY ALL
 )
 SELECT c.repo_id, c.sha, c.committed_at, c.authored_at,
        lower(coalesce(c.author_email, c.author_name, '')) AS author,
@@ -149,8 +197,9 @@ SELECT c.repo_id, c.sha, c.committed_at, c.authored_at,
        coalesce(c.authorship, '{UNATTRIBUTED}') AS commit_authorship,
        c.change_authorship IS NOT NULL AS change_labelled,
        coalesce(c.is_merge, false) AS is_merge,
-       coalesce(c.lines_added, 0) AS lines_added, coalesce(c.lines_deleted, 0) AS lines_deleted,
-       coalesce(c.files_changed, 0) AS files_changed,
+       coalesce(u.lines_added, c.lines_added, 0) AS lines_added,
+       coalesce(u.lines_deleted, c.lines_deleted, 0) AS lines_deleted,
+       coalesce(u.files_changed, c.files_changed, 0) AS files_changed,
        c.reverted_by, coalesce(r.history_mode, 'first-parent') AS history_mode,
        coalesce(p.prior_churn, 0)::DOUBLE AS prior_churn,
        coalesce(p.prior_ccn, 0)::DOUBLE AS prior_ccn,
@@ -158,32 +207,32 @@ SELECT c.repo_id, c.sha, c.committed_at, c.authored_at,
 FROM commits c
 LEFT JOIN repos r USING (repo_id)
 LEFT JOIN prior_by_commit p USING (repo_id, sha)
+LEFT JOIN under_prefix u USING (repo_id, sha)
 LEFT JOIN induced i USING (repo_id, sha)
-WHERE {_REPO_FILTER}
-  AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at >= ?)
-  AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at < ?)
+WHERE {_COMMIT_SCOPE} AND {_RANGE_FILTER}
 ORDER BY c.committed_at
 """
 
-# With a repository chosen, an incident belongs to it when linked to one of its commits;
-# an incident linked to no commit at all belongs to every repository's view.
-_INCIDENTS_SQL = """
+#: The incidents in a window's scope (bind with :func:`window_parameters`), the one rule
+#: the analysis and the dashboard's incident list share: an incident belongs to the scope
+#: when linked to a commit in scope (the repository's, under the prefix); an incident linked
+#: to no commit at all belongs to every view; with a service chosen, only its incidents.
+INCIDENTS_SQL = f"""
 WITH links AS (
-    SELECT l.incident_id, l.role, l.repo_id FROM incident_links l
+    SELECT l.incident_id, l.role, {_COMMIT_SCOPE} AS in_scope FROM incident_links l
     JOIN commits c ON c.repo_id = l.repo_id AND c.sha = l.sha
 )
 SELECT i.incident_id, i.created_at, i.resolved_at, i.severity, i.severity_rank, i.service,
        i.effort_minutes, i.off_hours_minutes,
        EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.incident_id
-               AND l.role = 'inducing' AND (CAST(? AS VARCHAR) IS NULL OR l.repo_id = ?))
-           AS code_caused,
+               AND l.role = 'inducing' AND l.in_scope) AS code_caused,
        EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.incident_id AND l.role = 'fix'
-               AND (CAST(? AS VARCHAR) IS NULL OR l.repo_id = ?)) AS has_fix
+               AND l.in_scope) AS has_fix
 FROM incidents i
-WHERE (CAST(? AS TIMESTAMP) IS NULL OR i.created_at >= ?)
-  AND (CAST(? AS TIMESTAMP) IS NULL OR i.created_at < ?)
-  AND (CAST(? AS VARCHAR) IS NULL
-       OR EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.incident_id AND l.repo_id = ?)
+WHERE (CAST($start AS TIMESTAMP) IS NULL OR i.created_at >= $start)
+  AND (CAST($end AS TIMESTAMP) IS NULL OR i.created_at < $end)
+  AND {_of_service("i.incident_id")}
+  AND (EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.incident_id AND l.in_scope)
        OR NOT EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.incident_id))
 ORDER BY i.created_at
 """
@@ -192,16 +241,16 @@ _INDUCING_SQL = f"""
 SELECT l.incident_id, l.repo_id, l.sha, l.method, l.confidence,
        {_CHANGE_CLASS} AS authorship, c.committed_at
 FROM incident_links l JOIN commits c ON c.repo_id = l.repo_id AND c.sha = l.sha
-WHERE l.role = 'inducing' AND {_REPO_FILTER}
+WHERE l.role = 'inducing' AND {_COMMIT_SCOPE} AND {_of_service("l.incident_id")}
 """
 
+# commit_churn is per commit: under a path prefix it is the whole commit's churn, for the
+# commits in scope.
 _CHURN_SQL = f"""
 SELECT ch.repo_id, ch.sha, coalesce(ch.lines_added, 0) AS lines_added,
        ch.rewritten_14d, ch.rewritten_28d
 FROM commit_churn ch JOIN commits c USING (repo_id, sha)
-WHERE {_REPO_FILTER}
-  AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at >= ?)
-  AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at < ?)
+WHERE {_COMMIT_SCOPE} AND {_RANGE_FILTER}
 """
 
 
@@ -211,39 +260,51 @@ SELECT fc.repo_id, fc.sha, fc.path, fc.change_type,
        bm.ccn_total, bm.nloc
 FROM file_changes fc JOIN commits c USING (repo_id, sha)
 LEFT JOIN blob_metrics bm ON bm.blob_sha = fc.new_blob
-WHERE NOT coalesce(fc.excluded, false) AND {_REPO_FILTER}
-  AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at >= ?)
-  AND (CAST(? AS TIMESTAMP) IS NULL OR c.committed_at < ?)
+WHERE NOT coalesce(fc.excluded, false) AND {_REPO_FILTER} AND {_under_prefix("fc.path")}
+  AND {_RANGE_FILTER}
 """
 
 _LINKS_SQL = f"""
 SELECT l.incident_id, l.repo_id, l.sha, l.role, l.method, l.confidence
 FROM incident_links l JOIN commits c ON c.repo_id = l.repo_id AND c.sha = l.sha
-WHERE {_REPO_FILTER}
+WHERE {_COMMIT_SCOPE} AND {_of_service("l.incident_id")}
 """
+
+_REPOS_SQL = f"SELECT repo_id FROM repos c WHERE {_REPO_FILTER} ORDER BY repo_id"
 
 
 def load_frames(store: Store, window: Window) -> Frames:
     """Read everything in ``window`` from ``store`` (one connection, read only)."""
-    repo2 = [window.repo, window.repo]
-    range4 = [window.start, window.start, window.end, window.end]
     with store.connect() as conn:
-        repos = tuple(
-            r[0]
-            for r in conn.execute(
-                "SELECT repo_id FROM repos c WHERE " + _REPO_FILTER + " ORDER BY repo_id", repo2
-            ).fetchall()
-        )
-        history = conn.execute(_COMPLEXITY_SQL, repo2 * 3).df()
-        commits = conn.execute(_COMMITS_SQL, repo2 * 2 + range4).df()
-        incidents = conn.execute(_INCIDENTS_SQL, repo2 * 2 + range4 + repo2).df()
-        inducing = conn.execute(_INDUCING_SQL, repo2).df()
-        churn = conn.execute(_CHURN_SQL, repo2 + range4).df()
-        touches = conn.execute(_TOUCHES_SQL, repo2 + range4).df()
-        links = conn.execute(_LINKS_SQL, repo2).df()
+
+        def read(sql: str) -> pd.DataFrame:
+            return conn.execute(sql, window_parameters(sql, window)).df()
+
+        repos = tuple(str(r) for r in read(_REPOS_SQL)["repo_id"])
+        history = read(_COMPLEXITY_SQL)
+        commits = read(_COMMITS_SQL)
+        incidents = read(INCIDENTS_SQL)
+        inducing = read(_INDUCING_SQL)
+        churn = read(_CHURN_SQL)
+        touches = read(_TOUCHES_SQL)
+        links = read(_LINKS_SQL)
     return assemble_frames(
         window, repos, commits, history, incidents, inducing, churn, touches, links
     )
+
+
+def window_parameters(sql: str, window: Window) -> dict[str, object]:
+    """The window's values for the ``$name`` parameters ``sql`` uses (DuckDB refuses
+    parameters a statement does not name)."""
+    values: dict[str, object] = {
+        "repo": window.repo,
+        "start": window.start,
+        "end": window.end,
+        "prefix": window.path_prefix or None,
+        "service": window.service,
+    }
+    used = set(re.findall(r"\$(\w+)", sql))
+    return {name: value for name, value in values.items() if name in used}
 
 
 def assemble_frames(

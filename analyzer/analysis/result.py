@@ -70,11 +70,14 @@ class Estimate:
 
 @dataclasses.dataclass(frozen=True)
 class Scope:
-    """What was analysed: the date range asked for and the data actually found in it."""
+    """What was analysed: the date range, repository, path prefix and service asked for,
+    and the data actually found in them."""
 
     date_from: dt.date | None
     date_to: dt.date | None
     repo: str | None
+    path_prefix: str | None
+    service: str | None
     repos: tuple[str, ...]
     first_commit_at: dt.datetime | None
     last_commit_at: dt.datetime | None

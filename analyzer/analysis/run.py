@@ -56,6 +56,8 @@ def analyze(
     date_from: DateLike = None,
     date_to: DateLike = None,
     repo: str | None = None,
+    path_prefix: str | None = None,
+    service: str | None = None,
     config: AnalysisConfig | None = None,
     period_a: tuple[DateLike, DateLike] | None = None,
     period_b: tuple[DateLike, DateLike] | None = None,
@@ -64,16 +66,18 @@ def analyze(
 ) -> AnalysisResult:
     """Analyse the store ``db`` over ``[date_from, date_to]`` (inclusive dates, UTC).
 
-    ``repo`` limits it to one repository id. ``period_a``/``period_b`` (``[start, end)``
-    dates) choose the decomposition's periods, e.g. two quarters; by default they are equal
-    windows either side of the adoption point. ``seed`` and ``replicates`` drive the
-    bootstrap, so the same store always gives the same result.
+    ``repo`` limits it to one repository id, ``path_prefix`` to the commits that changed
+    files under that prefix (their lines and complexity there only), ``service`` to that
+    service's incidents and the changes that induced them. ``period_a``/``period_b``
+    (``[start, end)`` dates) choose the decomposition's periods, e.g. two quarters; by
+    default they are equal windows either side of the adoption point. ``seed`` and
+    ``replicates`` drive the bootstrap, so the same store always gives the same result.
     """
     config = config or AnalysisConfig()
     if replicates < 1:
         raise AnalysisError(f"replicates must be at least 1, not {replicates}")
     store = _as_store(db)
-    window = _window(date_from, date_to, repo)
+    window = _window(date_from, date_to, repo, path_prefix, service)
     _check_repo(store, repo)
     frames = load_store_frames(store, window)
     periods = _explicit_periods(period_a, period_b)
@@ -87,11 +91,13 @@ def load_frames(
     date_from: DateLike = None,
     date_to: DateLike = None,
     repo: str | None = None,
+    path_prefix: str | None = None,
+    service: str | None = None,
 ) -> Frames:
     """The frames ``analyze`` works on, for callers who chart them directly."""
     store = _as_store(db)
     _check_repo(store, repo)
-    return load_store_frames(store, _window(date_from, date_to, repo))
+    return load_store_frames(store, _window(date_from, date_to, repo, path_prefix, service))
 
 
 def analyze_frames(
@@ -297,6 +303,8 @@ def _scope(frames: Frames) -> Scope:
         date_from=window.start.date() if window.start else None,
         date_to=(window.end - dt.timedelta(days=1)).date() if window.end else None,
         repo=window.repo,
+        path_prefix=window.path_prefix,
+        service=window.service,
         repos=frames.repos,
         first_commit_at=commits.min().to_pydatetime() if len(commits) else None,
         last_commit_at=commits.max().to_pydatetime() if len(commits) else None,
@@ -323,7 +331,13 @@ def _parse_date(value: DateLike, name: str) -> dt.date | None:
         raise AnalysisError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from exc
 
 
-def _window(date_from: DateLike, date_to: DateLike, repo: str | None) -> Window:
+def _window(
+    date_from: DateLike,
+    date_to: DateLike,
+    repo: str | None,
+    path_prefix: str | None = None,
+    service: str | None = None,
+) -> Window:
     start, end = _parse_date(date_from, "--from"), _parse_date(date_to, "--to")
     if start and end and start > end:
         raise AnalysisError(f"--from {start} is after --to {end}; swap them")
@@ -331,6 +345,8 @@ def _window(date_from: DateLike, date_to: DateLike, repo: str | None) -> Window:
         start=dt.datetime.combine(start, dt.time()) if start else None,
         end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time()) if end else None,
         repo=repo,
+        path_prefix=path_prefix or None,  # "" is no prefix, as everywhere else
+        service=service or None,
     )
 
 

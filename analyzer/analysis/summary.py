@@ -49,6 +49,10 @@ def _coverage(result: AnalysisResult) -> Table:
     coverage, adoption = result.coverage, result.adoption
     table = Table(title="Data", show_header=False)
     table.add_row("repositories", escape(", ".join(result.scope.repos) or "none"))
+    if result.scope.path_prefix:
+        table.add_row("paths under", escape(result.scope.path_prefix))
+    if result.scope.service:
+        table.add_row("incidents of service", escape(result.scope.service))
     table.add_row("changes", f"{coverage.changes:,} over {coverage.weeks} week(s)")
     table.add_row("incidents", f"{coverage.incidents:,} ({coverage.incidents_with_code_cause:,}"
                   " with a code cause)")
