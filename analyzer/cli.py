@@ -272,6 +272,14 @@ def analyze(
     ] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="End date (YYYY-MM-DD).")] = None,
     repo: Annotated[str | None, typer.Option(help="Only this repository id.")] = None,
+    path_prefix: Annotated[
+        str | None,
+        typer.Option(help="Only commits changing files under this prefix (their lines there)."),
+    ] = None,
+    service: Annotated[
+        str | None,
+        typer.Option(help="Only this service's incidents and the changes inducing them."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
     adoption_date: Annotated[
         str | None,
@@ -296,7 +304,8 @@ def analyze(
             raise AnalysisError(f"--adoption-date: {adoption_date!r} is not YYYY-MM-DD") from exc
         settings = dataclasses.replace(settings, adoption_date=chosen)
     result = run_analysis(
-        _db(db), date_from=date_from, date_to=date_to, repo=repo, config=settings
+        _db(db), date_from=date_from, date_to=date_to, repo=repo, path_prefix=path_prefix,
+        service=service, config=settings,
     )
     if as_json:
         _echo(result.to_json())

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from typer.testing import CliRunner
 
 from analyzer.analysis import AnalysisResult, analyze
 from analyzer.analysis.run import load_frames
+from analyzer.cli import app
 from tests.scope_repos import ScopedStore, build_scoped_store
 
 REPLICATES = 50
@@ -105,3 +107,17 @@ def test_an_empty_scope_gives_too_little_data_as_valid_json(
     assert document["coverage"]["incidents"] == (0 if "service" in scope else 1)
     assert document["coverage"]["changes"] == (6 if "service" in scope else 0)
 
+
+def test_cli_takes_the_path_prefix_and_the_service(scoped: ScopedStore) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["analyze", "--db", str(scoped.db), "--json", "--path-prefix", "a/", "--service", "pay"],
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["scope"]["path_prefix"] == "a/"
+    assert document["scope"]["service"] == "pay"
+    assert document["coverage"]["changes"] == 3
+    assert document["coverage"]["incidents"] == 2  # PAY-1 (c1 touches a/), unlinked PAY-4
+    human = document["change_failure_rate"]["human"]
+    assert (human["count"], human["n"]) == (1, 3)
