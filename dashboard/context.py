@@ -92,12 +92,9 @@ def require(context: PageContext, need: Need = "commits") -> bool:
     return True
 
 
-def show_scope(context: PageContext, *, lists_only_note: bool = True) -> None:
-    """A caption with the scope of the figures, and notes on partial or busy data."""
+def show_scope(context: PageContext) -> None:
+    """A caption with the scope of the figures and lists, and a note on busy data."""
     st.caption(escape_markdown("Scope: " + context.filters.describe()))
-    if lists_only_note and context.filters.narrows_lists_only:
-        st.caption("The path and service filters narrow the lists on this page; the "
-                   "figures cover the whole repository scope and date range.")
     if data.store_busy():
         st.warning("Another process is writing to the store (a `jevons mine` or import): "
                    "showing the last data this session loaded.", icon=":material/sync:")
@@ -110,7 +107,7 @@ def missing_parts(context: PageContext) -> None:
         st.code(step.command, language="bash")
 
 
-def analysed_page(title: str, need: Need = "commits", *, lists_note: bool = False,
+def analysed_page(title: str, need: Need = "commits", *,
                   choose_periods: Callable[[PageContext], data.Periods | None] | None = None,
                   ) -> tuple[PageContext, AnalysisResult] | None:
     """A page's common start: its title, the store check, the scope caption and the
@@ -120,7 +117,7 @@ def analysed_page(title: str, need: Need = "commits", *, lists_note: bool = Fals
     ctx = current()
     if not require(ctx, need):
         return None
-    show_scope(ctx, lists_only_note=lists_note)
+    show_scope(ctx)
     if need != "commits" and not ctx.state.has_links:
         missing_parts(ctx)
     periods = choose_periods(ctx) if choose_periods is not None else None

@@ -72,13 +72,12 @@ def store_state(db: Path) -> StoreState:
 
 def analysis(db: Path, filters: Filters, config_file: Path | None = None,
              periods: Periods | None = None) -> AnalysisResult:
-    """The analysis of the store for the filters' repository and dates (cached);
-    ``periods`` chooses the decomposition's two periods (default: around adoption)."""
+    """The analysis of the store in the filters' scope (cached); ``periods`` chooses the
+    decomposition's two periods (default: around adoption)."""
     config = analysis_config(config_file)
-    key = f"{db}|{filters.repo}|{filters.date_from}|{filters.date_to}|{periods}|{config!r}"
+    key = f"{db}|{filters!r}|{periods}|{config!r}"
     return _keep_last_good("analysis", key, lambda: _analysis(
-        str(db), fingerprint(db), filters.repo, filters.date_from, filters.date_to,
-        periods, repr(config), config))
+        str(db), fingerprint(db), filters, periods, repr(config), config))
 
 
 def incident_table(db: Path, filters: Filters) -> pd.DataFrame:
@@ -136,12 +135,13 @@ def _state(db: str, fp: Fingerprint) -> StoreState:
 
 
 @st.cache_data(show_spinner="Analysing the store…", max_entries=32)
-def _analysis(db: str, fp: Fingerprint, repo: str | None, date_from: dt.date | None,
-              date_to: dt.date | None, periods: Periods | None, config_key: str,
-              _config: AnalysisConfig) -> AnalysisResult:
+def _analysis(db: str, fp: Fingerprint, filters: Filters, periods: Periods | None,
+              config_key: str, _config: AnalysisConfig) -> AnalysisResult:
     period_a, period_b = periods if periods is not None else (None, None)
-    return analyze(reader(Path(db)), date_from=date_from, date_to=date_to, repo=repo,
-                   config=_config, period_a=period_a, period_b=period_b)
+    return analyze(reader(Path(db)), date_from=filters.date_from, date_to=filters.date_to,
+                   repo=filters.repo, path_prefix=filters.path_prefix or None,
+                   service=filters.service, config=_config, period_a=period_a,
+                   period_b=period_b)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -1,8 +1,8 @@
 """The filters every page shares: repository, date range, path prefix and service.
 
-A frozen value, so the data layer can key its caches by it. The analysis takes the
-repository and the date range; the path prefix and the service narrow what pages list
-(hotspots, incidents), and each page says which of them its figures honour.
+A frozen value, so the data layer can key its caches by it. Every one of them scopes the
+analysis' figures and the lists alike: the path prefix keeps the commits that changed files
+under it (their lines and complexity there), the service keeps that service's incidents.
 """
 
 from __future__ import annotations
@@ -20,11 +20,6 @@ class Filters:
     date_to: dt.date | None = None
     path_prefix: str = ""
     service: str | None = None
-
-    @property
-    def narrows_lists_only(self) -> bool:
-        """True when a filter is set that the analysis' figures do not split by."""
-        return bool(self.path_prefix) or self.service is not None
 
     def describe(self) -> str:
         """The scope in words, for captions (plain text: render with ``st.caption`` after

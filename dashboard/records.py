@@ -12,23 +12,20 @@ import datetime as dt
 
 import pandas as pd
 
+from analyzer.analysis.frames import INCIDENTS_SQL, Window, window_parameters
 from analyzer.store import Store
 from dashboard.filters import Filters
 
 #: The most incidents one listing shows (newest first); the rest are counted, not listed.
 MAX_LISTED_INCIDENTS = 2000
 
-# Mirrors the analysis' scoping: with a repository chosen, an incident belongs to it when
-# linked to one of its commits, and an incident linked to nothing belongs to every view.
-_INCIDENTS_SQL = """
-WITH links AS (
-    SELECT l.incident_id, l.role, l.repo_id, l.sha FROM incident_links l
+# The analysis' own scope rule picks the incidents, so the list holds the incidents the
+# figures count.
+_INCIDENTS_SQL = f"""
+WITH scoped AS ({INCIDENTS_SQL}),
+links AS (
+    SELECT l.incident_id, l.role FROM incident_links l
     JOIN commits c ON c.repo_id = l.repo_id AND c.sha = l.sha
-),
-under_prefix AS (
-    SELECT DISTINCT l.incident_id FROM links l
-    JOIN file_changes fc ON fc.repo_id = l.repo_id AND fc.sha = l.sha
-    WHERE starts_with(fc.path, ?) OR starts_with(coalesce(fc.old_path, ''), ?)
 )
 SELECT i.incident_id, coalesce(i.reference, i.incident_id) AS reference, i.title,
        i.severity, i.service, i.created_at, i.resolved_at, i.effort_minutes,
@@ -36,16 +33,9 @@ SELECT i.incident_id, coalesce(i.reference, i.incident_id) AS reference, i.title
             AND l.role = 'fix') AS fix_links,
        (SELECT count(*) FROM links l WHERE l.incident_id = i.incident_id
             AND l.role = 'inducing') AS inducing_links
-FROM incidents i
-WHERE (CAST(? AS TIMESTAMP) IS NULL OR i.created_at >= ?)
-  AND (CAST(? AS TIMESTAMP) IS NULL OR i.created_at < ?)
-  AND (CAST(? AS VARCHAR) IS NULL OR i.service = ?)
-  AND (CAST(? AS VARCHAR) IS NULL
-       OR EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.incident_id AND l.repo_id = ?)
-       OR NOT EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.incident_id))
-  AND (? = '' OR i.incident_id IN (SELECT incident_id FROM under_prefix))
+FROM incidents i SEMI JOIN scoped USING (incident_id)
 ORDER BY i.created_at DESC, i.incident_id
-LIMIT ?
+LIMIT $limit
 """
 
 _LINKS_SQL = """
@@ -100,12 +90,10 @@ def incident_table(store: Store, filters: Filters) -> pd.DataFrame:
     """The incidents in scope, newest first, with how many fix and inducing commits each
     was linked to (at most :data:`MAX_LISTED_INCIDENTS`)."""
     start, end = _bounds(filters)
-    prefix = filters.path_prefix
-    params: list[object] = [
-        prefix, prefix, start, start, end, end, filters.service, filters.service,
-        filters.repo, filters.repo, prefix, MAX_LISTED_INCIDENTS,
-    ]
-    return store.query_df(_INCIDENTS_SQL, params)
+    window = Window(start, end, filters.repo, filters.path_prefix or None, filters.service)
+    params = window_parameters(_INCIDENTS_SQL, window) | {"limit": MAX_LISTED_INCIDENTS}
+    with store.connect() as conn:
+        return conn.execute(_INCIDENTS_SQL, params).df()
 
 
 def incident_links(store: Store, incident_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:

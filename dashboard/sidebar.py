@@ -33,12 +33,14 @@ def draw_filters(state: StoreState) -> None:
         )
     st.sidebar.text_input(
         "Path prefix", key=context.PATH_KEY, placeholder="e.g. services/payments/",
-        help="Narrows hotspots and incidents to files under this prefix.",
+        help="Only commits that changed files under this prefix, counting their lines "
+             "and complexity there, and the incidents linked to them (or to no commit).",
     )
     st.sidebar.selectbox(
         "Service", [context.ALL, *state.services], key=context.SERVICE_KEY,
         format_func=lambda s: "All services" if s == context.ALL else one_line(s),
-        help="Narrows the incident list to one service's incidents.",
+        help="Only this service's incidents: their load, and the changes that induced "
+             "them for the change failure rate.",
     )
     st.sidebar.button("Reset filters", key="filter_reset", on_click=_reset, args=(state,))
 

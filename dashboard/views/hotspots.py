@@ -51,8 +51,8 @@ def main() -> None:
         return
     ctx, result = page
     if ctx.filters.service:
-        st.caption("The service filter does not apply to hotspots (files are not "
-                   "assigned to services in the store).")
+        st.caption("Incident counts are of this service's incidents; every file changed "
+                   "in scope is listed (files are not assigned to services in the store).")
     rows = tables.hotspot_rows(result, ctx.filters.path_prefix)
     if rows.empty:
         st.info("No hotspot in this scope" + (" under this path prefix." if

@@ -112,7 +112,7 @@ def incident_detail(ctx: context.PageContext, incident: pd.Series) -> None:
 
 
 def main() -> None:
-    page = context.analysed_page("Incidents", "incidents", lists_note=True)
+    page = context.analysed_page("Incidents", "incidents")
     if page is None:
         return
     ctx, result = page

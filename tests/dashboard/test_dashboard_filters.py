@@ -25,5 +25,3 @@ def test_scope_in_words_names_every_filter_set() -> None:
                     service="checkout").describe()
     assert words == ("repository api, the start to 2025-03-31, paths under src/, "
                      "service checkout")
-    assert Filters(path_prefix="src/").narrows_lists_only
-    assert not Filters(repo="api").narrows_lists_only
