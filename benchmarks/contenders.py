@@ -21,13 +21,16 @@ from benchmarks.toolchain import bench_python, bench_tool
 PYDRILLER_WALK = Path(__file__).parent / "external" / "pydriller_walk.py"
 
 
-def run_jevons(name: str, repo: Path, db: Path, workers: int, metric_set: str) -> Timing:
+def run_jevons(
+    name: str, repo: Path, db: Path, workers: int, metric_set: str, history: str = "first-parent"
+) -> Timing:
     """``mine_repositories`` into ``db``: cold when ``db`` is new, warm when it is not."""
     timing = Timing(name)
     with timed(timing):
         (summary,) = mine_repositories(
-            [repo], db=db, workers=workers, config=Config(), metric_set=metric_set
-        )
+            [repo], db=db, history=history, workers=workers, config=Config(),
+            metric_set=metric_set,
+        )  # fmt: skip
     timing.note = (
         f"{summary.commits_mined:,} commits read, {summary.blobs_measured:,} blobs measured"
         + (f" ({summary.blob_errors:,} with errors)" if summary.blob_errors else "")
@@ -36,12 +39,14 @@ def run_jevons(name: str, repo: Path, db: Path, workers: int, metric_set: str) -
     return timing
 
 
-def run_pydriller(repo: Path, commits: Sequence[str], workers: int, scratch: Path) -> Timing:
+def run_pydriller(
+    repo: Path, commits: Sequence[str], workers: int, scratch: Path, name: str
+) -> Timing:
     """PyDriller over ``commits`` with ``complexity``, ``nloc`` and line counts per file."""
     python = bench_python()
-    shas = scratch / "first-parent-shas.txt"
+    shas = scratch / "pydriller-shas.txt"
     shas.write_text("\n".join(commits) + "\n", encoding="ascii")
-    timing = Timing("PyDriller (complexity + lines)")
+    timing = Timing(name)
     with timed(timing):
         out = subprocess.run(
             [str(python), str(PYDRILLER_WALK), str(repo), str(shas), str(workers)],

@@ -21,8 +21,17 @@ NULL_SHA = "0" * 40
 
 def first_parent_commits(repo: Path) -> list[str]:
     """SHAs of HEAD's first-parent chain, oldest first."""
+    return _rev_list(repo, "--first-parent")
+
+
+def all_commits(repo: Path) -> list[str]:
+    """SHAs of every commit reachable from HEAD, oldest first."""
+    return _rev_list(repo)
+
+
+def _rev_list(repo: Path, *options: str) -> list[str]:
     out = subprocess.run(
-        ["git", "-C", str(repo), "rev-list", "--first-parent", "--reverse", "HEAD"],
+        ["git", "-C", str(repo), "rev-list", *options, "--reverse", "HEAD"],
         capture_output=True,
         check=True,
         text=True,

@@ -31,6 +31,7 @@ class Target:
 
 TARGETS = (
     Target("PyDriller / Jevons lizard-only cold", "pydriller", "lizard", 3.0, True),
+    Target("the same over the full history", "pydriller_all", "lizard_all", 3.0, True),
     Target("Jevons full cold / floor", "cold", "floor", 1.25, False),
     Target("Jevons cold / Jevons warm", "cold", "warm", 50.0, True),
 )
@@ -42,6 +43,7 @@ CONTEXT_RATIOS: tuple[tuple[str, str, str, str], ...] = (
     ("wily (extrapolated) / Jevons full cold", "wily", "cold", "wall"),
     ("Jevons lizard-only cold / lizard floor", "lizard", "floor_lizard", "wall"),
     ("CPU: PyDriller / Jevons lizard-only cold", "pydriller", "lizard", "cpu"),
+    ("CPU: the same over the full history", "pydriller_all", "lizard_all", "cpu"),
     ("CPU: Jevons full cold / floor", "cold", "floor", "cpu"),
     ("CPU: Jevons lizard-only cold / lizard floor", "lizard", "floor_lizard", "cpu"),
 )

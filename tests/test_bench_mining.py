@@ -79,11 +79,14 @@ def test_report_states_each_target_and_its_verdict() -> None:
         "lizard": Timing("lizard", wall=4.0, cpu=7.0),
         "floor": Timing("floor", wall=9.0, cpu=18.0),
         "pydriller": Timing("pydriller", wall=10.0, cpu=10.0),
+        "lizard_all": Timing("lizard_all", wall=5.0, cpu=9.0),
+        "pydriller_all": Timing("pydriller_all", wall=20.0, cpu=20.0),
         "wily": Timing("wily", wall=100.0, cpu=float("nan"), extrapolated=True),
     }
     print_report(timings, write=lines.append)
     text = "\n".join(" ".join(line.split()) for line in lines)
     assert "PyDriller / Jevons lizard-only cold 2.50x (target >= 3x) MISSED" in text
+    assert "the same over the full history 4.00x (target >= 3x) MET" in text
     assert "Jevons full cold / floor 1.11x (target <= 1.25x) MET" in text
     assert "Jevons cold / Jevons warm 100.00x (target >= 50x) MET" in text
     assert "wily 100.00s~" in text  # an extrapolated figure is marked
