@@ -57,7 +57,7 @@ def jevons_process(
 ) -> subprocess.Popen[str]:
     """``jevons ARGS`` started as its own process (output piped, text)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "analyzer.cli", *args],
+        [sys.executable, "-m", "analyzer.entry", *args],
         cwd=cwd,
         env=env or jevons_env(),
         stdout=subprocess.PIPE,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import duckdb
 import pytest
 
 from analyzer.store.schema import SCHEMA_VERSION, TABLES
-from tests.hardening.cli_runs import jevons_process
+from tests.hardening.cli_runs import jevons_env, jevons_process
 from tests.hardening.torture_repos import build_long_python_history, mine
 from tests.mining_repos import store_contents
 
@@ -132,3 +133,29 @@ def test_ctrl_c_mid_mine_keeps_whole_batches_and_a_rerun_finishes_the_job(tmp_pa
     assert f"{6 * BATCH - kept:,} mined" in out
     mine(repo, reference)
     assert store_contents(db) == store_contents(reference)
+
+
+# Sends the process a real SIGINT while ``analyzer.cli`` is still importing Typer: the
+# moment before the command line's own error boundary exists.
+_CTRL_C_WHILE_LOADING = """
+import os, signal, sys
+
+class CtrlCOnTyper:
+    def find_spec(self, name, path=None, target=None):
+        if name == "typer":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlCOnTyper())
+sys.argv = ["jevons", "incidents", "import", "export.json"]
+from analyzer.entry import main
+main()
+"""
+
+
+def test_ctrl_c_while_the_command_line_loads_stops_cleanly(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_WHILE_LOADING],
+        cwd=tmp_path, env=jevons_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    _assert_clean_stop(proc.returncode, proc.stderr, "re-importing changes nothing")
