@@ -2,7 +2,7 @@
 incidents (target: under 30 s), and the PR report on the default sample scenario.
 
 The large store is the dashboard benchmark's (``analyzer.analysis.synthetic`` with its
-spec), reused when that benchmark built it earlier in the same run, or named by
+spec), built once per run whichever of the two runs first, or named by
 ``BENCH_DASHBOARD_STORE``. The review covers the store's last whole quarter; its time is
 split into the analysis (reading the store, every computation) and the rendering. The PR
 report is timed on the demo's pull request against the demo's store (blob metrics from the
@@ -13,7 +13,6 @@ cache), without a store (every blob measured on the spot), and on a wider range:
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 from pathlib import Path
 
@@ -29,7 +28,7 @@ WIDE_RANGE = 200
 
 
 def run(context: BenchContext) -> None:
-    time_review(_large_store(context.scratch), context.scratch / "review-bench.html")
+    time_review(bench_dashboard.large_store(context.scratch), context.scratch / "review-bench.html")
     time_pr_report(bench_dashboard._demo_store(context.scratch), context.scratch)
 
 
@@ -73,14 +72,6 @@ def time_pr_report(db: Path, scratch: Path) -> None:
         print(f"{name:<30} {timing.wall:7.2f} {timing.cpu:7.2f} {len(report.files):6} "
               f"{len(report.commits):8} {report.blobs_from_store:7} "
               f"{report.blobs_measured_now:8} {len(markdown):7,}  {report.risk.level}")
-
-
-def _large_store(scratch: Path) -> Path:
-    built = scratch / "dashboard-bench.duckdb"  # the dashboard benchmark's, if it ran first
-    if built.exists() and not os.environ.get("BENCH_DASHBOARD_STORE"):
-        print(f"reusing the dashboard benchmark's store {built.name}")
-        return built
-    return bench_dashboard._large_store(scratch)
 
 
 def _last_whole_quarter(db: Path) -> tuple[dt.date, dt.date]:
