@@ -42,8 +42,9 @@ class BlobReader:
         self._finalizer: weakref.finalize[[subprocess.Popen[bytes]], BlobReader] | None = None
 
     def read(self, sha: str) -> bytes | None:
-        """The content of blob ``sha``, or ``None`` when the repository has no such blob
-        (a submodule's commit, an object missing from a shallow or partial clone)."""
+        """The content of blob ``sha`` (or of any object name git reads, such as
+        ``rev:path``), or ``None`` when the repository has no such blob (a submodule's
+        commit, an object missing from a shallow or partial clone, a tree)."""
         content = self.read_within(sha, max_bytes=None)
         assert not isinstance(content, OversizedBlob)
         return content
@@ -59,7 +60,8 @@ class BlobReader:
         proc = self._process()
         assert proc.stdin is not None and proc.stdout is not None
         try:
-            proc.stdin.write(sha.encode("ascii") + b"\n")
+            # a blob SHA, or any object name (``rev:path``, a path in the bytes it was read as)
+            proc.stdin.write(sha.encode("utf-8", "surrogateescape") + b"\n")
             proc.stdin.flush()
             header = proc.stdout.readline()
         except (BrokenPipeError, OSError) as exc:
