@@ -141,7 +141,9 @@ def _analyze_in_worker(content: bytes) -> tuple[BlobMetrics, float]:
 def test_time_limit_works_inside_a_process_pool_worker() -> None:
     with ProcessPoolExecutor(max_workers=1) as pool:
         metrics, spent = pool.submit(_analyze_in_worker, many_functions(15_000)).result(60)
-    assert metrics.error == LIMIT_MESSAGE
+    # the limit stops the work (usually in lizard; on a loaded machine it has been seen to
+    # land just after lizard returned, which is recorded as "(during radon)")
+    assert metrics.error is not None and metrics.error.startswith(LIMIT_MESSAGE)
     assert spent < 1.0
 
 

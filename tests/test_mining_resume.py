@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.hardening.cli_runs import ctrl_c_reaches_child
 from tests.mining_repos import build_long_history, store_contents
 from tests.repo_builder import RepoBuilder
 
@@ -42,6 +43,7 @@ def _start_mine(repo: Path, db: Path, cwd: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group: the pool and git die with it
+        preexec_fn=ctrl_c_reaches_child,
     )
 
 

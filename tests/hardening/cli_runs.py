@@ -9,6 +9,7 @@ or run two at once.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,13 @@ def jevons_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def ctrl_c_reaches_child() -> None:
+    """``preexec_fn`` of a child a test sends Ctrl-C to: SIGINT at its default action, as
+    in a terminal, even when the tests run with it ignored (started as a shell's background
+    job, or by a CI runner that does so); Python then turns it into ``KeyboardInterrupt``."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def jevons_process(
     args: list[str], *, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.Popen[str]:
@@ -63,4 +71,5 @@ def jevons_process(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_reaches_child,
     )

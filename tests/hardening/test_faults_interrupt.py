@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from analyzer.store.schema import SCHEMA_VERSION, TABLES
-from tests.hardening.cli_runs import jevons_env, jevons_process
+from tests.hardening.cli_runs import ctrl_c_reaches_child, jevons_env, jevons_process
 from tests.hardening.torture_repos import build_long_python_history, mine
 from tests.mining_repos import store_contents
 
@@ -157,5 +157,6 @@ def test_ctrl_c_while_the_command_line_loads_stops_cleanly(tmp_path: Path) -> No
     proc = subprocess.run(
         [sys.executable, "-c", _CTRL_C_WHILE_LOADING],
         cwd=tmp_path, env=jevons_env(), capture_output=True, text=True, timeout=120,
+        preexec_fn=ctrl_c_reaches_child,
     )  # fmt: skip
     _assert_clean_stop(proc.returncode, proc.stderr, "re-importing changes nothing")
