@@ -107,11 +107,17 @@ def _timer_signal(seconds: float) -> Iterator[None]:
 
     armed_at = time.process_time()
     signal.signal(signum, on_signal)
+    # A blocked signal would stay pending and the limit never fire: a process inherits its
+    # signal mask from whatever forked or started it (seen: a pool forked from a test
+    # runner's process that had SIGPROF blocked), so unblock it here, for the limit's time.
+    mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
     signal.setitimer(timer, outer_delay if outer_first else seconds)
     try:
         yield
     finally:
         signal.setitimer(timer, 0)
+        if signum in mask:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signum})
         signal.signal(signum, previous_handler or signal.SIG_DFL)
         if outer_delay > 0:
             remaining = outer_delay - (time.process_time() - armed_at)
