@@ -14,6 +14,10 @@ thread) and in threads (a Dask worker, a notebook's thread pool):
 * elsewhere, a :class:`Deadline` on the thread's own CPU clock, which the lizard token
   stream checks every few hundred tokens and the radon steps check between them.
 
+Once expired, the timer keeps firing at a short interval until the body has stopped: a
+signal handler's exception raised while Python runs a ``__del__`` method, a weakref or a
+``gc`` callback is printed as "Exception ignored" and lost, so one signal is not enough.
+
 An interval timer someone else had set on the same clock is handed back with what it had
 left when the limit ends.
 """
@@ -33,6 +37,8 @@ from analyzer.metrics.failures import TimeLimitExceeded
 
 _TIMER = getattr(signal, "ITIMER_PROF", None)
 _SIGNAL = getattr(signal, "SIGPROF", None)
+#: how often (CPU seconds) an expired limit fires again in case its exception was lost
+REPEAT_SECONDS = 0.02
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,12 +100,15 @@ def _timer_signal(seconds: float) -> Iterator[None]:
     # The kernel's timer and the CPU clocks Python reads tick differently, so the handler
     # cannot ask a clock whether the limit is reached; it knows by whose turn it is.
     outer_first = 0 < outer_delay < seconds
+    armed = True
 
     def on_signal(number: int, frame: FrameType | None) -> None:
         nonlocal outer_first
+        if not armed:  # a signal still pending when the body ended: the limit is over
+            return
         if outer_first:  # the outer timer's expiry: hand it over, then wait for ours
             outer_first = False
-            signal.setitimer(timer, max(seconds - outer_delay, 1e-3))
+            signal.setitimer(timer, max(seconds - outer_delay, 1e-3), REPEAT_SECONDS)
             if callable(previous_handler):
                 previous_handler(number, frame)
             return
@@ -111,10 +120,14 @@ def _timer_signal(seconds: float) -> Iterator[None]:
     # signal mask from whatever forked or started it (seen: a pool forked from a test
     # runner's process that had SIGPROF blocked), so unblock it here, for the limit's time.
     mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
-    signal.setitimer(timer, outer_delay if outer_first else seconds)
+    if outer_first:
+        signal.setitimer(timer, outer_delay)
+    else:
+        signal.setitimer(timer, seconds, REPEAT_SECONDS)
     try:
         yield
     finally:
+        armed = False
         signal.setitimer(timer, 0)
         if signum in mask:
             signal.pthread_sigmask(signal.SIG_BLOCK, {signum})
