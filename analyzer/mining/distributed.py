@@ -51,9 +51,20 @@ HISTORY_AHEAD = 2
 #: History reads go before blob metrics in the scheduler's queue (higher runs first).
 HISTORY_PRIORITY = 10
 SCHEDULER_TIMEOUT = "10s"
-#: Dask settings of the local cluster's workers (give a real cluster's workers the same,
-#: e.g. ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` in their environment).
-WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+#: Dask settings of the local cluster (give a real cluster's workers the same, e.g.
+#: ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` in their environment). Dask's
+#: statistical profiler samples every worker thread's stack every 10 ms, and lizard's and
+#: radon's stacks are deep: it cost ~20% of the metrics' CPU time. The other three are
+#: housekeeping timers (event-loop health every 20 ms, memory every 100 ms, system
+#: metrics every 500 ms in every worker, nanny and the scheduler) that wake processes
+#: competing for the same cores as the work: about 15% of the client process's CPU and
+#: 3% of a worker's on a 2-core machine. Memory is still watched, every second.
+CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+}
 #: Seconds to wait for a scheduler with no worker to get one, before giving up.
 WORKER_WAIT = 60
 
@@ -190,10 +201,8 @@ def _connected(scheduler: str | None, workers: int) -> Iterator[Any]:
             _wait_for_a_worker(client, scheduler)
             yield client
         return
-    # Dask's statistical profiler samples every worker thread's stack every 10 ms, and
-    # lizard's and radon's stacks are deep: it cost ~20% of the metrics' CPU time. The
-    # nannies keep this configuration for the workers they restart.
-    with dask.config.set(WORKER_CONFIG):
+    # the nannies keep this configuration for the workers they restart
+    with dask.config.set(CLUSTER_CONFIG):
         cluster = LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=workers,
             threads_per_worker=1,
