@@ -156,15 +156,31 @@ class DaskWorkers:
         self._client: Any = None
         self._executor: cf.Executor | None = None
         self._threads = workers
+        self._connecting: cf.Future[Any] | None = None
+
+    def start(self) -> None:
+        """Begin connecting to the scheduler, or starting the local cluster (its worker
+        processes starting and importing the metric code), in the background: it then
+        overlaps the client's own start (the store and the first repository opened, the
+        commits listed and planned) instead of coming before it."""
+        if self._client is None and self._connecting is None:
+            starter = cf.ThreadPoolExecutor(1, thread_name_prefix="jevons-dask-start")
+            self._connecting = starter.submit(self._connect)
+            starter.shutdown(wait=False)  # its one thread ends when the connection is made
 
     @property
     def client(self) -> Any:
         """The ``distributed.Client`` (connecting, or starting the local cluster, once)."""
         if self._client is None:
-            self._client = self._stack.enter_context(_connected(self.scheduler, self.workers))
+            self.start()
+            assert self._connecting is not None
+            self._client = self._connecting.result()
             self._threads = max(1, sum(self._client.nthreads().values()))
             self._executor = self._client.get_executor(retries=self.retries, pure=False)
         return self._client
+
+    def _connect(self) -> Any:
+        return self._stack.enter_context(_connected(self.scheduler, self.workers))
 
     def pool_for(self, repo: Repository, source: RepositorySource) -> MetricPool:
         client = self.client
@@ -182,6 +198,9 @@ class DaskWorkers:
         )
 
     def close(self, *, cancel: bool = False) -> None:
+        if self._connecting is not None:  # a start under way ends before the cluster stops
+            cf.wait([self._connecting])
+            self._connecting = None
         self._client = None
         self._executor = None
         self._stack.close()
@@ -189,6 +208,9 @@ class DaskWorkers:
 
 @contextlib.contextmanager
 def _connected(scheduler: str | None, workers: int) -> Iterator[Any]:
+    """A client of the scheduler, or of a new local cluster; closed (never ``with
+    Client``: that makes it the current client of the thread that connects, which
+    :meth:`DaskWorkers.start` is not, and only that thread could undo it)."""
     import dask
     from distributed import Client, LocalCluster
 
@@ -197,7 +219,7 @@ def _connected(scheduler: str | None, workers: int) -> Iterator[Any]:
             client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as exc:
             raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
-        with client:
+        with contextlib.closing(client):
             _wait_for_a_worker(client, scheduler)
             yield client
         return
@@ -210,8 +232,10 @@ def _connected(scheduler: str | None, workers: int) -> Iterator[Any]:
             # the scheduler serves HTTP whatever is asked: keep it on a free loopback port
             dashboard_address="127.0.0.1:0",
             silence_logs=logging.ERROR,
+            # each worker imports the metric code as it starts, not on its first task
+            preload=[__name__],
         )
-    with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
+    with contextlib.closing(cluster), contextlib.closing(Client(cluster)) as client:  # type: ignore[no-untyped-call]
         yield client
 
 

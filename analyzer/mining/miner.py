@@ -134,6 +134,7 @@ def mine_sources(
     store = _StoreOnFirstUse(db)
     mined: set[Path] = set()
     try:
+        workers.start()
         for source in sources:
             try:
                 repo = open_repository(local_path(source))

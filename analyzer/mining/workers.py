@@ -33,6 +33,10 @@ class MiningWorkers(Protocol):
     #: the errors that fail one repository only: the run reports it and goes on
     repository_errors: tuple[type[Exception], ...]
 
+    def start(self) -> None:
+        """Begin, in the background, what is slow to start (a cluster), so that it overlaps
+        the run's own start; the first use waits for it."""
+
     def pool_for(self, repo: Repository, source: RepositorySource) -> MetricPool: ...
 
     def history_for(self, repo: Repository, source: RepositorySource) -> HistoryReader: ...
@@ -47,6 +51,10 @@ class LocalWorkers:
 
     def __init__(self, workers: int) -> None:
         self.pool = MetricPool(workers)
+
+    def start(self) -> None:
+        """Nothing: the pool starts on its first chunk, and a run with nothing to measure
+        (an up-to-date store, a small repository) never starts it."""
 
     def pool_for(self, repo: Repository, source: RepositorySource) -> MetricPool:
         return self.pool
