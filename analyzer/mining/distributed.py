@@ -161,8 +161,8 @@ class DaskWorkers:
     def start(self) -> None:
         """Begin connecting to the scheduler, or starting the local cluster (its worker
         processes starting and importing the metric code), in the background: it then
-        overlaps the client's own start (the store and the first repository opened, the
-        commits listed and planned) instead of coming before it."""
+        overlaps the client's own start (the first repository opened, or its clone fetched,
+        and the store opened) instead of coming before it."""
         if self._client is None and self._connecting is None:
             starter = cf.ThreadPoolExecutor(1, thread_name_prefix="jevons-dask-start")
             self._connecting = starter.submit(self._connect)
