@@ -142,6 +142,26 @@ def test_incidentio_incidents_with_workload_and_named_timestamps(tmp_path: Path)
     assert stale["created_at"] == utc("2026-03-09 15:45")
 
 
+def test_incidentio_malformed_timestamp_and_custom_field_entries_are_passed_over(
+    tmp_path: Path,
+) -> None:
+    """Found by Hypothesis: a named timestamp that is not an object, or custom field
+    values that are not a list, raised AttributeError/TypeError instead of importing
+    what the record does say."""
+    export = json.loads((FIXTURES / "incidentio.json").read_text(encoding="utf-8"))
+    payments = export["incidents"][0]
+    payments["incident_timestamp_values"][1]["incident_timestamp"] = True  # Acknowledged at
+    payments["custom_field_entries"][0]["values"] = True
+    broken = tmp_path / "incidentio.json"
+    broken.write_text(json.dumps(export), encoding="utf-8")
+
+    import_incidents([broken], db=tmp_path / "j.duckdb")
+
+    row = stored(tmp_path / "j.duckdb")["incidentio:01HQZ8W6K2E5C3V7X9Y1ABCDEF"]
+    assert row["acknowledged_at"] is None and row["service"] is None
+    assert row["resolved_at"] == utc("2026-03-07 09:30")
+
+
 def test_jira_search_json_with_mapped_custom_fields(tmp_path: Path) -> None:
     db = tmp_path / "j.duckdb"
     config = jira_config(severity="customfield_10042", service="customfield_10050")

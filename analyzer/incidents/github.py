@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 
 from analyzer.incidents.normalise import ImportContext, Signature, SourceFormat
-from analyzer.incidents.record import Found, RecordView, as_text
+from analyzer.incidents.record import Found, RecordView, as_list, as_text
 
 FIELDS = {
     "id": ("number",),
@@ -30,7 +30,7 @@ _SERVICE_LABEL = re.compile(r"^service\s*[:/=]\s*(.+)$", re.I)
 
 
 def _labels(view: RecordView) -> list[str]:
-    return [text for text in map(as_text, view.get("labels") or ()) if text]
+    return [text for text in map(as_text, as_list(view.get("labels"))) if text]
 
 
 def _keep(view: RecordView, ctx: ImportContext) -> str | None:

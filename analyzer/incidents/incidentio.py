@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from analyzer.incidents.normalise import ImportContext, Signature, SourceFormat, total
-from analyzer.incidents.record import Found, RecordView, as_text, loose_key
+from analyzer.incidents.record import Found, RecordView, as_list, as_text, loose_key
 
 FIELDS = {
     "id": ("id",),
@@ -59,10 +59,11 @@ def _derive(view: RecordView, ctx: ImportContext) -> Mapping[str, Found]:
 def _named_timestamps(values: Any) -> dict[str, Any]:
     """``{loose name: value}`` from ``[{"incident_timestamp": {"name"}, "value": {"value"}}]``."""
     named: dict[str, Any] = {}
-    for entry in values if isinstance(values, list) else ():
+    for entry in as_list(values):
         if not isinstance(entry, dict):
             continue
-        name = as_text((entry.get("incident_timestamp") or {}).get("name"))
+        stamp = entry.get("incident_timestamp")
+        name = as_text(stamp.get("name")) if isinstance(stamp, dict) else None
         value = entry.get("value")
         value = value.get("value") if isinstance(value, dict) else value
         if name and value:
@@ -72,11 +73,11 @@ def _named_timestamps(values: Any) -> dict[str, Any]:
 
 def _custom_field(entries: Any, names: tuple[str, ...]) -> str | None:
     """The first value of the first custom field whose name is one of ``names``."""
-    for entry in entries if isinstance(entries, list) else ():
+    for entry in as_list(entries):
         field = entry.get("custom_field") if isinstance(entry, dict) else None
         if not isinstance(field, dict) or loose_key(str(field.get("name", ""))) not in names:
             continue
-        for value in entry.get("values") or ():
+        for value in as_list(entry.get("values")):
             text = _entry_value(value)
             if text:
                 return text

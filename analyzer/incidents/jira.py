@@ -26,7 +26,7 @@ from analyzer.incidents.normalise import (
     SourceFormat,
     scaled,
 )
-from analyzer.incidents.record import Found, RecordView
+from analyzer.incidents.record import Found, RecordView, as_list
 
 FIELDS = {
     "id": ("key", "Issue key"),
@@ -91,7 +91,7 @@ def _adf_text(node: Any) -> str:
     if isinstance(node, dict):
         if node.get("type") == "text":
             return str(node.get("text", ""))
-        parts = [_adf_text(child) for child in node.get("content") or ()]
+        parts = [_adf_text(child) for child in as_list(node.get("content"))]
         joiner = "" if node.get("type") in ("paragraph", "heading") else "\n"
         return joiner.join(p for p in parts if p)
     return ""

@@ -49,6 +49,12 @@ def as_text(value: Any) -> str | None:
     return None
 
 
+def as_list(value: Any) -> list[Any]:
+    """The items of a JSON array; nothing for any other value (a record is not trusted to
+    have an array where its format puts one)."""
+    return value if isinstance(value, list) else []
+
+
 class Found(NamedTuple):
     """A value and the path it was found at (so an error names the field as the file does)."""
 
