@@ -220,3 +220,48 @@ def test_severity_map_ranks_must_be_on_the_scale(tmp_path: Path) -> None:
     config = Config(incidents=IncidentsConfig(severity_map={"urgent": 0}))
     with pytest.raises(ConfigError, match="'urgent' must map to a rank from 1 \\(worst\\) to 5"):
         import_incidents([path], db=tmp_path / "j.duckdb", config=config)
+
+
+def _generic_export(tmp_path: Path, **second: object) -> Path:
+    records = json.loads(
+        (Path(__file__).parent / "fixtures" / "incidents" / "generic.json").read_text()
+    )
+    records[1].update(second)
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("records_before", [1, 12_000])
+def test_json_integers_beyond_64_bits_import_exactly(tmp_path: Path, records_before: int) -> None:
+    """JSON sets no size on integers, and the C parser stops at 64 bits. Met in the first
+    pass, the file is read exactly from the start; met later (12,000 records in, past the
+    first pass), it is read again exactly from the next record: each record once."""
+    huge = 2**70 + 1
+    path = _generic_export(tmp_path, pager_ticket=huge)
+    first, last = json.loads(path.read_text())
+    earlier = [{**first, "id": f"INC-{n}"} for n in range(1000, 1000 + records_before)]
+    path.write_text(json.dumps([*earlier, last]), encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    import_incidents([path], db=db)
+    with duckdb.connect(str(db), read_only=True) as conn:
+        count = conn.execute("SELECT count(*) FROM incidents").fetchone()
+        raw = conn.execute("SELECT raw FROM incidents WHERE incident_id = 'generic:INC-8'")
+        assert count == (records_before + 1,)
+        assert json.loads(raw.fetchone()[0])["pager_ticket"] == huge
+
+
+def test_an_integer_too_large_for_a_number_field_names_its_record_and_field(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "s.duckdb"
+    with pytest.raises(IncidentImportError) as caught:
+        import_incidents([_generic_export(tmp_path, effort_minutes=10**400)], db=db)
+    assert (caught.value.record, caught.value.field) == ("[1]", "effort_minutes")
+    assert "401-digit integer is too large" in str(caught.value)
+    assert (
+        not db.exists()
+        or not duckdb.connect(str(db), read_only=True)
+        .execute("SELECT count(*) FROM incidents")
+        .fetchone()[0]
+    )

@@ -6,6 +6,10 @@ objects; pages written one after another (concatenated documents, or JSON Lines)
 record. A first, short pass over the start of the file learns the shape and the first record
 (for format detection); the second pass streams records with ijson's C parser, naming each
 by its index path (``incidents[3]``, ``[2].issues[0]``) so an error can point at it.
+
+JSON allows integers of any size, and the C parser stops at one over 64 bits: a file that
+holds one is read again, whole, with ijson's pure-Python parser, which keeps it exact
+(slower, and only for such files).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any, BinaryIO
 
 import ijson
@@ -28,6 +33,8 @@ _PEEK_EVENTS = 200_000
 _BOM = b"\xef\xbb\xbf"
 _OPEN = ("start_map", "start_array")
 _CLOSE = ("end_map", "end_array")
+#: ijson's parser for files the C parser cannot read: integers beyond 64 bits
+_EXACT: ModuleType = ijson.get_backend("python")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,6 +55,7 @@ class JsonShape:
     container: str | None
     first: Any
     complete: bool = True  # the first pass read the whole first document
+    exact_integers: bool = False  # read with the pure-Python parser (huge integers)
 
 
 class _Reader:
@@ -73,61 +81,86 @@ class _Reader:
 
 def read_json_shape(path: Path) -> JsonShape:
     """Learn the file's shape from its start; malformed JSON is an error with its position."""
+    try:
+        return _read_shape(path, ijson)
+    except _HugeIntegerError:
+        return dataclasses.replace(_read_shape(path, _EXACT), exact_integers=True)
+
+
+def _read_shape(path: Path, parser: ModuleType) -> JsonShape:
     with path.open("rb") as raw:
         reader = _Reader(raw)
         try:
-            return _peek(iter(ijson.parse(reader, multiple_values=True, use_float=True)))
+            return _peek(iter(parser.parse(reader, multiple_values=True, use_float=True)))
         except ijson.JSONError as exc:
+            if parser is ijson and _is_huge_integer(exc):
+                raise _HugeIntegerError from exc
             raise IncidentImportError(_describe(exc, reader, path), path=str(path)) from exc
         except _ShapeError as exc:
             raise IncidentImportError(str(exc), path=str(path)) from exc
 
 
 def stream_json_records(path: Path, shape: JsonShape) -> Iterator[RawRecord]:
-    """Every record of the file, in order, each named by its index path."""
-    with path.open("rb") as raw:
-        reader = _Reader(raw)
-        try:
-            yield from _stream(reader, shape)
-        except ijson.JSONError as exc:
-            raise IncidentImportError(_describe(exc, reader, path), path=str(path)) from exc
+    """Every record of the file, in order, each named by its index path. A huge integer
+    met past the first pass: the file is read again exactly, from the record after the
+    last one given (records before it read the same with either parser)."""
+    parser = _EXACT if shape.exact_integers else ijson
+    given = 0
+    while True:
+        with path.open("rb") as raw:
+            reader = _Reader(raw)
+            try:
+                for number, record in enumerate(_STREAMS[shape.mode](reader, shape, parser)):
+                    if number >= given:
+                        given += 1
+                        yield record
+                return
+            except ijson.JSONError as exc:
+                if parser is ijson and _is_huge_integer(exc):
+                    parser = _EXACT
+                    continue
+                raise IncidentImportError(_describe(exc, reader, path), path=str(path)) from exc
 
 
-def _stream(reader: _Reader, shape: JsonShape) -> Iterator[RawRecord]:
-    return _STREAMS[shape.mode](reader, shape)
+class _HugeIntegerError(Exception):
+    """The C parser met an integer over 64 bits."""
 
 
-def _stream_list(reader: _Reader, shape: JsonShape) -> Iterator[RawRecord]:
+def _is_huge_integer(exc: Exception) -> bool:
+    return "integer overflow" in str(exc)
+
+
+def _stream_list(reader: _Reader, shape: JsonShape, parser: ModuleType) -> Iterator[RawRecord]:
     name = shape.container or ""
     prefix = f"{name}.item" if name else "item"
-    for index, item in enumerate(ijson.items(reader, prefix, use_float=True)):
+    for index, item in enumerate(parser.items(reader, prefix, use_float=True)):
         yield RawRecord(f"{name}[{index}]", item)
 
 
-def _stream_pages(reader: _Reader, shape: JsonShape) -> Iterator[RawRecord]:
-    for index, page in enumerate(ijson.items(reader, "item", use_float=True)):
+def _stream_pages(reader: _Reader, shape: JsonShape, parser: ModuleType) -> Iterator[RawRecord]:
+    for index, page in enumerate(parser.items(reader, "item", use_float=True)):
         yield from records_in(page, f"[{index}]")
 
 
-def _stream_documents(reader: _Reader, shape: JsonShape) -> Iterator[RawRecord]:
-    documents = ijson.items(reader, "", multiple_values=True, use_float=True)
+def _stream_documents(reader: _Reader, shape: JsonShape, parser: ModuleType) -> Iterator[RawRecord]:
+    documents = parser.items(reader, "", multiple_values=True, use_float=True)
     for number, document in enumerate(documents, start=1):
         for record in records_in(document, ""):
             where = f"{record.location} of document {number}" if record.location else None
             yield RawRecord(where or f"document {number}", record.data)
 
 
-def _stream_single(reader: _Reader, shape: JsonShape) -> Iterator[RawRecord]:
-    for document in ijson.items(reader, "", use_float=True):
+def _stream_single(reader: _Reader, shape: JsonShape, parser: ModuleType) -> Iterator[RawRecord]:
+    for document in parser.items(reader, "", use_float=True):
         for record in records_in(document, ""):
             yield RawRecord(record.location or "(top level)", record.data)
 
 
-def _stream_nothing(reader: _Reader, shape: JsonShape) -> Iterator[RawRecord]:
+def _stream_nothing(reader: _Reader, shape: JsonShape, parser: ModuleType) -> Iterator[RawRecord]:
     return iter(())
 
 
-_STREAMS: dict[str, Callable[[_Reader, JsonShape], Iterator[RawRecord]]] = {
+_STREAMS: dict[str, Callable[[_Reader, JsonShape, ModuleType], Iterator[RawRecord]]] = {
     "records": _stream_list,
     "container": _stream_list,
     "pages": _stream_pages,

@@ -96,6 +96,9 @@ def parse_number(value: Any, field: str) -> float:
         raise RecordError(f"{value!r} is not a number", field)
     try:
         number = float(value)
+    except OverflowError:  # an integer beyond what a float holds
+        digits = len(str(value))
+        raise RecordError(f"a {digits}-digit integer is too large a number", field) from None
     except (TypeError, ValueError):
         raise RecordError(f"'{value}' is not a number", field) from None
     if not math.isfinite(number) or number < 0:
