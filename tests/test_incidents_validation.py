@@ -265,3 +265,14 @@ def test_an_integer_too_large_for_a_number_field_names_its_record_and_field(
         .execute("SELECT count(*) FROM incidents")
         .fetchone()[0]
     )
+
+
+def test_an_integer_beyond_pythons_digit_limit_is_one_short_parse_error(tmp_path: Path) -> None:
+    path = _generic_export(tmp_path)
+    path.write_text(path.read_text().replace('"INC-8",', '"INC-8", "n": 1' + "0" * 5000 + ","))
+    db = tmp_path / "s.duckdb"
+    with pytest.raises(IncidentImportError) as caught:
+        import_incidents([path], db=db)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: malformed JSON") and len(message) < 400
+    assert message.endswith(" characters)")  # the parser quoted all 5,001 digits

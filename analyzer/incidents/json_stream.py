@@ -299,7 +299,7 @@ def _skip_to_end(events: _Events, depth: int) -> bool:
 
 def _describe(exc: Exception, reader: _Reader, path: Path) -> str:
     lines = str(exc).split("\n")
-    reason = lines[0].strip() or "not valid JSON"
+    reason = _shortened(lines[0].strip()) or "not valid JSON"
     if "trailing garbage" in reason:
         reason += " (a second JSON document after a long first one: join the pages into one list)"
     if "premature EOF" in reason or "Incomplete JSON" in reason:
@@ -311,6 +311,12 @@ def _describe(exc: Exception, reader: _Reader, path: Path) -> str:
         return f"malformed JSON between bytes {reader.start} and {reader.end}: {reason}"
     line, column = _line_and_column(path, offset)
     return f"malformed JSON at line {line}, column {column}: {reason}"
+
+
+def _shortened(reason: str, limit: int = 200) -> str:
+    """The parser's reason, cut short: the pure-Python parser quotes the whole symbol it
+    could not read (a number of thousands of digits)."""
+    return reason if len(reason) <= limit else f"{reason[:limit]}... ({len(reason):,} characters)"
 
 
 def _offset_in_chunk(chunk: bytes, snippet: str) -> int | None:
