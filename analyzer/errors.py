@@ -7,6 +7,7 @@ library code never prints or exits.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -122,3 +123,8 @@ class ReportError(JevonsError):
 
 class NotBuiltYetError(JevonsError):
     """A part of Jevons that does not exist yet was asked for."""
+
+
+#: What compiling a user's regular expression raises when it is bad: ``re.error``, and
+#: ``OverflowError`` for a repeat count the engine cannot hold (``a{4300000000}``).
+BAD_REGEX_ERRORS: tuple[type[Exception], ...] = (re.error, OverflowError)

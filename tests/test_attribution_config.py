@@ -134,6 +134,13 @@ def test_invalid_regex_names_file_rule_and_problem(tmp_path: Path) -> None:
     )
 
 
+def test_a_repeat_count_too_large_for_the_regex_engine_is_a_rule_error(tmp_path: Path) -> None:
+    """Found by Hypothesis: ``{4300000000}`` raised OverflowError, not ``re.error``."""
+    config = write_rules(tmp_path, GOOD_RULE.replace("'^acme:'", "'^acme:{4300000000}'"))
+    with pytest.raises(RuleError, match=r"rule\[0\] \(rule 'acme-first'\): invalid regular"):
+        load_rules(config)
+
+
 @pytest.mark.parametrize(
     ("change", "problem"),
     [

@@ -197,6 +197,8 @@ def test_a_user_fix_pattern_with_a_ref_group_is_used(store: Store, repo: RepoBui
     [
         (r"INC-\d+", "has no named group 'ref'"),
         (r"(?P<ref>INC-\d+", "is not a valid regular expression"),
+        # a repeat count past the engine's limit raises OverflowError, not re.error
+        (r"(?P<ref>INC-\d{4300000000})", "is not a valid regular expression"),
     ],
 )
 def test_bad_fix_patterns_are_linking_errors(store: Store, pattern: str, message: str) -> None:

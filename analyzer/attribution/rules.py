@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from analyzer.config import AttributionConfig, Config
-from analyzer.errors import RuleError
+from analyzer.errors import BAD_REGEX_ERRORS, RuleError
 
 Where = Literal[
     "author_email",
@@ -278,7 +278,7 @@ def _check_choice(value: str, allowed: Iterable[str], name: str, label: str) -> 
 def _compile(pattern: str, name: str, label: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
-    except re.error as exc:
+    except BAD_REGEX_ERRORS as exc:
         raise RuleError(
             f"{label}: invalid regular expression in '{name}' {pattern!r}: {exc}"
         ) from exc

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
-from analyzer.errors import LinkingError
+from analyzer.errors import BAD_REGEX_ERRORS, LinkingError
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,7 +58,7 @@ def user_fix_pattern(text: str, index: int = 0) -> FixPattern:
     """A ``--fix-pattern``: a regex with a named group ``ref``, or a :class:`LinkingError`."""
     try:
         regex = re.compile(text)
-    except re.error as exc:
+    except BAD_REGEX_ERRORS as exc:
         raise LinkingError(
             f"--fix-pattern {text!r} is not a valid regular expression: {exc}"
         ) from exc
