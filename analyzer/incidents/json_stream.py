@@ -93,7 +93,7 @@ def _read_shape(path: Path, parser: ModuleType) -> JsonShape:
         try:
             return _peek(iter(parser.parse(reader, multiple_values=True, use_float=True)))
         except ijson.JSONError as exc:
-            if parser is ijson and _is_huge_integer(exc):
+            if _needs_exact_parser(parser, exc):
                 raise _HugeIntegerError from exc
             raise IncidentImportError(_describe(exc, reader, path), path=str(path)) from exc
         except _ShapeError as exc:
@@ -116,7 +116,7 @@ def stream_json_records(path: Path, shape: JsonShape) -> Iterator[RawRecord]:
                         yield record
                 return
             except ijson.JSONError as exc:
-                if parser is ijson and _is_huge_integer(exc):
+                if _needs_exact_parser(parser, exc):
                     parser = _EXACT
                     continue
                 raise IncidentImportError(_describe(exc, reader, path), path=str(path)) from exc
@@ -126,8 +126,9 @@ class _HugeIntegerError(Exception):
     """The C parser met an integer over 64 bits."""
 
 
-def _is_huge_integer(exc: Exception) -> bool:
-    return "integer overflow" in str(exc)
+def _needs_exact_parser(parser: ModuleType, exc: Exception) -> bool:
+    """Whether the C parser stopped at an integer over 64 bits (the exact one never does)."""
+    return parser is ijson and "integer overflow" in str(exc)
 
 
 def _stream_list(reader: _Reader, shape: JsonShape, parser: ModuleType) -> Iterator[RawRecord]:
