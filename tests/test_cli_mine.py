@@ -141,3 +141,13 @@ def test_workers_must_be_positive(repo: RepoBuilder, tmp_path: Path, value: str)
         jevons("mine", str(repo.path), "--workers", value, "--db", "s.duckdb", cwd=tmp_path)
     )
     assert f"--workers must be at least 1, not {value}" in line
+
+
+def test_a_db_that_is_not_a_store_is_refused_before_the_repository_is_read(
+    tmp_path: Path,
+) -> None:
+    notes = tmp_path / "notes.duckdb"
+    notes.write_text("my notes\n", encoding="utf-8")
+    line = _one_line_error(jevons("mine", "nowhere", "--db", "notes.duckdb", cwd=tmp_path))
+    assert line == "error: notes.duckdb: not a DuckDB file; refusing to open or overwrite it"
+    assert notes.read_text(encoding="utf-8") == "my notes\n"

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from analyzer.config import Config, IncidentsConfig
-from analyzer.errors import IncidentImportError
+from analyzer.errors import IncidentImportError, StoreError
 from analyzer.incidents import import_incidents
 from analyzer.incidents.reading import open_record_file
 from analyzer.store import open_store
@@ -49,8 +49,27 @@ def test_a_bad_record_at_the_end_leaves_nothing_imported(tmp_path: Path) -> None
     path = generic_csv(tmp_path / "a.csv", 12_000, last="B1,late,not a time\n")
     with pytest.raises(IncidentImportError, match="record 12002, field 'created_at'"):
         import_incidents([path], db=db)
-    # 12,000 good rows were read, checked and staged (in batches) before the bad one.
-    assert table(db, "SELECT count(*) FROM incidents") == [(0,)]
+    # 12,000 good rows were read, checked and staged (in batches) before the bad one; the
+    # store, new with this import, is not created at all (nor its lock file)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
+
+
+def test_a_failed_import_leaves_an_existing_store_as_it_was(tmp_path: Path) -> None:
+    db = tmp_path / "j.duckdb"
+    import_incidents([generic_csv(tmp_path / "a.csv", 2)], db=db)
+    before = table(db)
+    with pytest.raises(IncidentImportError, match="record 4, field 'created_at'"):
+        import_incidents([generic_csv(tmp_path / "b.csv", 2, last="B1,late,never\n")], db=db)
+    assert table(db) == before
+
+
+def test_a_bad_store_is_refused_before_any_record_is_read(tmp_path: Path) -> None:
+    db = tmp_path / "notes.duckdb"
+    db.write_text("my notes, not a database\n", encoding="utf-8")
+    bad_records = generic_csv(tmp_path / "a.csv", 1, last="B1,late,never\n")
+    with pytest.raises(StoreError, match="not a DuckDB file; refusing to open or overwrite"):
+        import_incidents([bad_records], db=db)
+    assert db.read_text(encoding="utf-8") == "my notes, not a database\n"
 
 
 def test_skip_invalid_imports_the_rest_and_reports_each_skipped_record(tmp_path: Path) -> None:
@@ -75,7 +94,7 @@ def test_skip_invalid_does_not_skip_a_file_that_cannot_be_read(tmp_path: Path) -
     path.write_text('[{"id": "A", "title": "x", "created_at": "2026-03-01T10:00:00Z"}, {oops}]')
     with pytest.raises(IncidentImportError, match="malformed JSON at line 1"):
         import_incidents([path], db=db, skip_invalid=True)
-    assert table(db, "SELECT count(*) FROM incidents") == [(0,)]
+    assert not db.exists()
 
 
 def test_reimporting_the_same_file_changes_nothing(tmp_path: Path) -> None:

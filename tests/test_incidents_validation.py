@@ -259,12 +259,7 @@ def test_an_integer_too_large_for_a_number_field_names_its_record_and_field(
         import_incidents([_generic_export(tmp_path, effort_minutes=10**400)], db=db)
     assert (caught.value.record, caught.value.field) == ("[1]", "effort_minutes")
     assert "401-digit integer is too large" in str(caught.value)
-    assert (
-        not db.exists()
-        or not duckdb.connect(str(db), read_only=True)
-        .execute("SELECT count(*) FROM incidents")
-        .fetchone()[0]
-    )
+    assert not db.exists()
 
 
 def test_an_integer_beyond_pythons_digit_limit_is_one_short_parse_error(tmp_path: Path) -> None:

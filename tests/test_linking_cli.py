@@ -55,3 +55,11 @@ def test_link_turns_a_bad_option_into_one_line_and_exit_code_2(
     result = jevons("link", "--db", str(store.path), "--szz-variant", "q")
     assert (result.returncode, result.stderr.count("\n")) == (2, 1)
     assert "unknown SZZ variant 'q'; choose one of: b, ag, r" in result.stderr
+
+
+def test_link_refuses_a_store_that_does_not_exist_and_creates_none(tmp_path: Path) -> None:
+    missing = tmp_path / "never-mined.duckdb"
+    result = jevons("link", "--db", str(missing))
+    assert (result.returncode, result.stderr.count("\n")) == (2, 1), result.stderr
+    assert f"{missing}: no store here yet; run `jevons mine REPO --db {missing}`" in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -27,9 +27,8 @@ from analyzer.attribution.classify import classify_commit
 from analyzer.attribution.merge_labels import OwnLabel, relabel_merges, write_merge_labels
 from analyzer.attribution.rules import RuleSet, rules_from_config
 from analyzer.config import Config
-from analyzer.errors import StoreError
 from analyzer.models import AUTHORSHIP_CLASSES, Commit
-from analyzer.store import default_db_path, open_store, writer_lock
+from analyzer.store import open_store, writer_lock
 
 UNLABELLED = "unlabelled"
 
@@ -83,10 +82,7 @@ def relabel_commits(
 ) -> RelabelResult:
     """Classify every stored commit under the rules in force and store the new labels."""
     rules = rules or rules_from_config(config or Config())
-    path = Path(db) if db is not None else default_db_path()
-    if not path.exists():
-        raise StoreError(f"{path}: no store here yet; run `jevons mine REPO --db {path}` first")
-    store = open_store(path)
+    store = open_store(db, create=False)
     with writer_lock(store.path), store.transaction() as conn:
         rows = conn.execute(f"SELECT {', '.join(COMMIT_COLUMNS)} FROM commits").fetchall()
         before = Counter(row[-1] or UNLABELLED for row in rows)

@@ -1,7 +1,8 @@
 """``import_incidents``: files in, normalised incidents in the store, a summary out.
 
 Each file lands whole or not at all: its records are all read and checked (and staged on
-disk, see :mod:`.upsert`) before one transaction writes them. With ``skip_invalid`` an
+disk, see :mod:`.upsert`) before one transaction writes them. A new store is created only
+then, so an import that fails on its first file leaves no store behind. With ``skip_invalid`` an
 invalid record is left out and reported instead, but a file that cannot be read (malformed
 JSON, an unknown format) still lands not at all. Files are read as streams and written in
 bulk, so a 100,000-incident export needs no more memory than a small one.
@@ -10,6 +11,7 @@ bulk, so a 100,000-incident export needs no more memory than a small one.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import tempfile
 from collections.abc import Sequence
@@ -28,7 +30,7 @@ from analyzer.incidents.summary import MAX_SKIPPED_DETAILS, FileImport, ImportSu
 from analyzer.incidents.upsert import IncidentStager
 from analyzer.incidents.validate import RecordError, load_zone
 from analyzer.models import Incident
-from analyzer.store import Store, open_store, writer_lock
+from analyzer.store import StoreOnFirstUse
 
 
 def import_incidents(
@@ -63,9 +65,9 @@ def import_incidents(
         github_label=settings.github_label if github_label is None else github_label,
         skip_invalid=skip_invalid,
     )
-    store = open_store(db)
     done: list[FileImport] = []
-    with writer_lock(store.path, wait=30.0):
+    store = StoreOnFirstUse(db, lock_wait=30.0)
+    with contextlib.closing(store):
         for path in paths:
             try:
                 done.append(_import_file(store, path, plan))
@@ -86,7 +88,7 @@ class _Plan:
     skip_invalid: bool
 
 
-def _import_file(store: Store, path: Path, plan: _Plan) -> FileImport:
+def _import_file(store: StoreOnFirstUse, path: Path, plan: _Plan) -> FileImport:
     source = open_record_file(path)
     if not source.has_records and plan.format_name == "auto":
         return FileImport(str(path), None, None, detected=False)
@@ -108,7 +110,7 @@ def _import_file(store: Store, path: Path, plan: _Plan) -> FileImport:
             outcome = _normalise(raw, source, choice, ctx, tally, plan.skip_invalid)
             if isinstance(outcome, Incident):
                 stager.add(outcome)
-        with store.transaction() as conn:
+        with store.writable().transaction() as conn:
             applied = stager.apply(conn)
     return FileImport(
         path=str(path),

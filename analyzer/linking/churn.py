@@ -96,7 +96,7 @@ def compute_churn(
     A repository whose churn was computed at its current HEAD is skipped unless ``force``.
     """
     config = config or Config()
-    store = db if isinstance(db, Store) else open_store(db)
+    store = db if isinstance(db, Store) else open_store(db, create=False)
     started = time.perf_counter()
     processes = commits = done = 0
     fresh: list[str] = []

@@ -12,7 +12,6 @@ unit of work, never for the whole run, so the dashboard can read between batches
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -39,7 +38,7 @@ from analyzer.mining.progress import MiningObserver, SilentObserver
 from analyzer.mining.sources import RepositorySource, local_path, read_sources
 from analyzer.mining.summary import RepositoryFailure, RepositorySummary
 from analyzer.mining.workers import HistoryReader, LocalWorkers, MiningWorkers
-from analyzer.store import Store, open_store, writer_lock
+from analyzer.store import Store, StoreOnFirstUse
 from analyzer.store.repos import RepoRecord, record_mine
 
 
@@ -131,7 +130,7 @@ def mine_sources(
     summaries: list[RepositorySummary] = []
     failures: list[RepositoryFailure] = []
     job.observer.run_started(len(sources))
-    store = _StoreOnFirstUse(db)
+    store = StoreOnFirstUse(db)
     mined: set[Path] = set()
     try:
         workers.start()
@@ -250,25 +249,6 @@ def _mine_with(
 
 def _reason(exc: Exception) -> str:
     return str(exc) if isinstance(exc, JevonsError) else f"{type(exc).__name__}: {exc}"
-
-
-class _StoreOnFirstUse:
-    """The store at ``db``, opened with the writer lock held when first asked for."""
-
-    def __init__(self, db: Path | str | None) -> None:
-        self.db = db
-        self._store: Store | None = None
-        self._lock = contextlib.ExitStack()
-
-    def writable(self) -> Store:
-        if self._store is None:
-            store = open_store(self.db)
-            self._lock.enter_context(writer_lock(store.path))
-            self._store = store
-        return self._store
-
-    def close(self) -> None:
-        self._lock.close()
 
 
 def _warnings(repo: Repository) -> list[str]:

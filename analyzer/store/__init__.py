@@ -108,14 +108,17 @@ class Store:
                 raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
 
 
-def open_store(path: Path | str | None = None, *, read_only: bool = False) -> Store:
-    """Open (creating or migrating if needed) the store at ``path``.
+def open_store(
+    path: Path | str | None = None, *, read_only: bool = False, create: bool = True
+) -> Store:
+    """Open (creating, unless ``create`` is false, or migrating if needed) the store at
+    ``path``.
 
     A file that is not a DuckDB database, a DuckDB file that is not a Jevons store, or a
     store written by a newer Jevons is refused with a :class:`StoreError` and never touched.
     """
     store = Store(Path(path) if path is not None else default_db_path(), read_only=read_only)
-    _check_location(store.path, read_only=read_only)
+    _check_location(store.path, create=create and not read_only)
     try:
         if read_only:
             with store.connect() as conn:
@@ -131,6 +134,33 @@ def open_store(path: Path | str | None = None, *, read_only: bool = False) -> St
     return store
 
 
+class StoreOnFirstUse:
+    """The store at ``db`` for a writer that may fail on its input before it has anything
+    to write (an import, a mining run): checked at once, as :func:`open_store` checks it
+    (a bad ``--db`` is refused before any work), but created, and its writer lock taken,
+    only when first asked for, so a run that fails first leaves no store behind where
+    there was none. :meth:`close` releases the lock."""
+
+    def __init__(self, db: Path | str | None, *, lock_wait: float = 0.0) -> None:
+        self.path = Path(db) if db is not None else default_db_path()
+        self.lock_wait = lock_wait
+        _check_location(self.path, create=True)
+        if self.path.exists():
+            open_store(self.path)
+        self._store: Store | None = None
+        self._lock = contextlib.ExitStack()
+
+    def writable(self) -> Store:
+        if self._store is None:
+            store = open_store(self.path)
+            self._lock.enter_context(writer_lock(store.path, wait=self.lock_wait))
+            self._store = store
+        return self._store
+
+    def close(self) -> None:
+        self._lock.close()
+
+
 def _write_failure(path: Path, exc: duckdb.Error) -> StoreError:
     return StoreError(
         f"{path}: cannot write to the store ({_reason(exc)}); everything committed before "
@@ -144,7 +174,7 @@ def _reason(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _check_location(path: Path, *, read_only: bool) -> None:
+def _check_location(path: Path, *, create: bool) -> None:
     if not path.parent.is_dir():
         raise StoreError(
             f"{path}: the directory {path.parent} does not exist; create it or choose another --db"
@@ -152,7 +182,7 @@ def _check_location(path: Path, *, read_only: bool) -> None:
     if path.is_dir():
         raise StoreError(f"{path}: is a directory, not a store file; give a file path to --db")
     if not path.exists():
-        if read_only:
+        if not create:
             raise StoreError(f"{path}: no store here yet; run `jevons mine REPO --db {path}` first")
         return
     with path.open("rb") as handle:
