@@ -49,11 +49,13 @@ class MetricPool:
         inline_blobs: int = INLINE_BLOBS,
         executor: cf.Executor | None = None,
         task: MetricTask = compute_blob_metrics,
+        max_chunk: int = MAX_CHUNK,
     ) -> None:
         if workers < 1:
             raise ConfigError(f"--workers must be at least 1, not {workers}")
         self.workers = workers
         self.task = task
+        self.max_chunk = max_chunk
         self._inline_budget = 0 if executor is not None else inline_blobs
         self._readers: dict[str, BlobReader] = {}
         self._executor: cf.Executor | None = executor
@@ -61,7 +63,7 @@ class MetricPool:
 
     def chunk_size(self, blob_count: int) -> int:
         """Blobs per task so that every worker gets a share of a batch's blobs."""
-        return max(1, min(MAX_CHUNK, math.ceil(blob_count / (2 * self.workers))))
+        return max(1, min(self.max_chunk, math.ceil(blob_count / (2 * self.workers))))
 
     def submit(
         self,
