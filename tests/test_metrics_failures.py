@@ -8,11 +8,14 @@ limit has nothing half-measured from the backend that was stopped.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from typing import TypeVar
 
 import pytest
 from hypothesis import given, settings
@@ -114,6 +117,7 @@ def _pythons_own_unraisable_hook(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)
 
 
+_T = TypeVar("_T")
 LIMIT_MESSAGE = "time limit: analysis took more than 0.2 s of CPU time (blob_timeout_seconds)"
 
 
@@ -143,6 +147,51 @@ def test_time_limit_stops_the_work_in_a_thread_without_signals() -> None:
     metrics, spent = results[0]
     assert metrics.error == LIMIT_MESSAGE
     assert spent < 1.0, f"the work was not stopped: {spent:.2f} s of CPU time"
+
+
+def _in_a_thread(work: Callable[[], _T]) -> _T:
+    """``work()`` run on a thread of its own (where no signal can reach it), its result or
+    its exception handed back."""
+    with ThreadPoolExecutor(max_workers=1) as threads:
+        return threads.submit(work).result(timeout=60)
+
+
+def _spin_in_limit(seconds: float, limit: float) -> float:
+    """Spin ``seconds`` of this thread's CPU time under ``limit``; the CPU time spent."""
+    started = time.thread_time()
+    with time_limit(limit):
+        while time.thread_time() - started < seconds:
+            pass  # pure Python, no deadline checks: only the watchdog can stop it
+    return time.thread_time() - started
+
+
+def test_time_limit_in_a_thread_stops_a_loop_that_never_checks() -> None:
+    started = time.thread_time()
+    with pytest.raises(TimeLimitExceeded, match=r"more than 0\.05 s of CPU time"):
+        _in_a_thread(lambda: _spin_in_limit(5.0, 0.05))
+    assert time.thread_time() - started < 0.01  # the waiting thread spent nothing
+
+
+def test_time_limit_in_a_thread_fires_again_when_its_first_firing_is_lost() -> None:
+    started = time.process_time()
+    assert _in_a_thread(_lose_the_first_firing) == 1
+    assert time.process_time() - started < 1.0
+
+
+def test_a_limit_that_ended_never_fires_later_in_its_thread() -> None:
+    """Bodies that end right at their limit, whichever wins the race: once a limit is
+    over, nothing is raised in the thread, however long it then runs."""
+
+    def race_then_run_on() -> str:
+        for _ in range(200):
+            with contextlib.suppress(TimeLimitExceeded):
+                _spin_in_limit(0.002, 0.002)
+        _spin_until_stopped(0.5)  # outside any limit: a late firing would raise here
+        with time_limit(0.05):
+            time.sleep(0.2)  # waiting is not work, in a thread too
+        return "ran to the end"
+
+    assert _in_a_thread(race_then_run_on) == "ran to the end"
 
 
 def _analyze_in_worker(content: bytes) -> tuple[BlobMetrics, float]:
@@ -207,20 +256,26 @@ def _spin_until_stopped(cpu_seconds: float) -> None:
         pass
 
 
+def _lose_the_first_firing() -> int:
+    """Swallow the limit's first exception, as "Exception ignored in ..." does, and spin
+    on; the firings lost (the next must end the limit)."""
+    lost = 0
+    with pytest.raises(TimeLimitExceeded), time_limit(0.05):
+        try:
+            _spin_until_stopped(5.0)
+        except TimeLimitExceeded:
+            lost += 1
+        _spin_until_stopped(5.0)
+    return lost
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGPROF"), reason="needs a CPU-time signal")
 def test_time_limit_fires_again_when_its_first_signal_is_lost() -> None:
     """An exception raised by the handler inside a ``__del__`` or a gc callback is
     printed and dropped (seen in CI: a test library's gc callback swallowed it and the
     blob ran to the end); the expired limit must fire again, not let the work run on."""
-    lost = 0
     started = time.process_time()
-    with pytest.raises(TimeLimitExceeded), time_limit(0.05):
-        try:
-            _spin_until_stopped(5.0)
-        except TimeLimitExceeded:
-            lost += 1  # what "Exception ignored in ..." amounts to
-        _spin_until_stopped(5.0)
-    assert lost == 1
+    assert _lose_the_first_firing() == 1
     assert time.process_time() - started < 1.0
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
 

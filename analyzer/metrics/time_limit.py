@@ -5,18 +5,23 @@ busy the machine was (a wall-clock limit would record a time-limit error on a lo
 machine for a blob that measures fine on an idle one), and analysing a blob is pure
 computation, so CPU time is the cost that matters.
 
-Two mechanisms, because metrics run both in pool worker processes (tasks on the main
+Three mechanisms, because metrics run both in pool worker processes (tasks on the main
 thread) and in threads (a Dask worker, a notebook's thread pool):
 
 * on the main thread of a POSIX process, ``SIGPROF`` from an ``ITIMER_PROF`` interval
   timer (process CPU time) interrupts whatever is running, C regular expressions and
   radon's AST visitors included;
+* on any other thread (CPython on POSIX), a watchdog thread reads that thread's own CPU
+  clock and, once the limit is spent, raises :class:`TimeLimitExceeded` in it
+  (``PyThreadState_SetAsyncExc``): Python code anywhere in lizard or radon is stopped, at
+  no cost to the work itself (the watchdog sleeps until the limit could first be
+  reached, which no CPU clock reaches sooner than the wall clock);
 * elsewhere, a :class:`Deadline` on the thread's own CPU clock, which the lizard token
   stream checks every few hundred tokens and the radon steps check between them.
 
-Once expired, the timer keeps firing at a short interval until the body has stopped: a
-signal handler's exception raised while Python runs a ``__del__`` method, a weakref or a
-``gc`` callback is printed as "Exception ignored" and lost, so one signal is not enough.
+Once expired, the limit keeps firing at a short interval until the body has stopped: an
+exception raised while Python runs a ``__del__`` method, a weakref or a ``gc`` callback is
+printed as "Exception ignored" and lost, so firing once is not enough.
 
 An interval timer someone else had set on the same clock is handed back with what it had
 left when the limit ends.
@@ -24,9 +29,12 @@ left when the limit ends.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import math
+import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -83,12 +91,15 @@ def time_limit(seconds: float) -> Iterator[Deadline]:
     if seconds <= 0:
         yield Deadline(math.inf, 0.0, needs_polling=False)
         return
-    if not signal_available():
+    unpolled = Deadline.after(seconds, needs_polling=False)
+    if signal_available():
+        with _timer_signal(seconds):
+            yield unpolled
+    elif _WATCHDOG is not None:
+        with _WATCHDOG.watching(seconds):
+            yield unpolled
+    else:
         yield Deadline.after(seconds)
-        return
-    deadline = Deadline.after(seconds, needs_polling=False)
-    with _timer_signal(seconds):
-        yield deadline
 
 
 @contextmanager
@@ -138,3 +149,121 @@ def _timer_signal(seconds: float) -> Iterator[None]:
                 signal.setitimer(timer, remaining, outer_interval)
             elif outer_interval > 0:
                 signal.setitimer(timer, outer_interval, outer_interval)
+
+
+@dataclasses.dataclass
+class _Watch:
+    """A thread under a limit: its CPU clock, and the reading at which to fire."""
+
+    ident: int
+    clock: int
+    fire_at: float
+    active: bool = True
+
+
+class _Watchdog:
+    """One daemon thread per process that stops threads overrunning their limit.
+
+    It sleeps until the earliest moment a watched thread could have spent its limit (a
+    thread's CPU clock runs no faster than the wall clock), reads that thread's clock, and
+    sleeps again for what is left, or raises :class:`TimeLimitExceeded` in the thread and
+    fires again after each further :data:`REPEAT_SECONDS` of its CPU. A new watch wakes it
+    only if it must look sooner than it planned to, so watching costs the measured thread
+    a few microseconds a blob and no context switch.
+    """
+
+    def __init__(self, raise_in: _AsyncRaiser) -> None:
+        self._raise_in = raise_in
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        """Start empty (a forked child has none of its parent's other threads)."""
+        self._changed = threading.Condition()
+        self._watches: dict[int, _Watch] = {}
+        self._wake_at = math.inf
+        self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def watching(self, seconds: float) -> Iterator[None]:
+        watch = self._watch(seconds)
+        try:
+            yield
+        except TimeLimitExceeded as exc:
+            if exc.args:
+                raise
+            # ours, raised as the bare class: say what the limit was
+            raise TimeLimitExceeded(time_limit_message(seconds)) from None
+        finally:
+            try:
+                self._release(watch)
+            except TimeLimitExceeded:
+                # a firing that landed after the body ended, before the release took the
+                # lock; the next could only come after REPEAT_SECONDS more CPU time
+                self._release(watch)
+
+    def _watch(self, seconds: float) -> _Watch:
+        ident = threading.get_ident()
+        clock = time.pthread_getcpuclockid(ident)
+        watch = _Watch(ident, clock, time.clock_gettime(clock) + seconds)
+        with self._changed:
+            self._watches[ident] = watch
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="jevons-time-limit", daemon=True
+                )
+                self._thread.start()
+            elif time.monotonic() + seconds < self._wake_at:
+                self._changed.notify()
+        return watch
+
+    def _release(self, watch: _Watch) -> None:
+        with self._changed:
+            if watch.active:
+                watch.active = False
+                if self._watches.get(watch.ident) is watch:
+                    del self._watches[watch.ident]
+                self._raise_in(watch.ident, None)  # withdraw a firing not yet raised
+
+    def _run(self) -> None:
+        with self._changed:
+            while True:
+                wait = min((self._check(w) for w in list(self._watches.values())), default=None)
+                self._wake_at = math.inf if wait is None else time.monotonic() + wait
+                self._changed.wait(wait)
+
+    def _check(self, watch: _Watch) -> float:
+        """Fire at ``watch`` if its limit is spent; the wall seconds until the next look."""
+        try:
+            used = time.clock_gettime(watch.clock)
+        except OSError:  # the thread has ended
+            del self._watches[watch.ident]
+            return math.inf
+        if used >= watch.fire_at:
+            self._raise_in(watch.ident, TimeLimitExceeded)
+            watch.fire_at = used + REPEAT_SECONDS
+            return REPEAT_SECONDS
+        return watch.fire_at - used
+
+
+class _AsyncRaiser:
+    """``PyThreadState_SetAsyncExc``: raise ``exc`` in the thread ``ident`` when it next
+    runs Python code (``None``: withdraw one not raised yet)."""
+
+    def __init__(self) -> None:
+        self._call = ctypes.pythonapi.PyThreadState_SetAsyncExc
+        self._call.argtypes = (ctypes.c_ulong, ctypes.py_object)
+        self._call.restype = ctypes.c_int
+
+    def __call__(self, ident: int, exc: type[BaseException] | None) -> None:
+        self._call(ident, exc if exc is not None else ctypes.py_object())
+
+
+def _watchdog() -> _Watchdog | None:
+    """The watchdog where a thread's CPU clock and ``PyThreadState_SetAsyncExc`` exist."""
+    if sys.implementation.name != "cpython" or not hasattr(time, "pthread_getcpuclockid"):
+        return None
+    return _Watchdog(_AsyncRaiser())
+
+
+_WATCHDOG = _watchdog()
