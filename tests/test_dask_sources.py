@@ -15,7 +15,12 @@ from analyzer.errors import ConfigError, RepositoriesFailedError, RepositoryErro
 from analyzer.git.log import read_commits
 from analyzer.mining import ConsoleObserver, MetricSettings, compute_blob_metrics, mine_repositories
 from analyzer.mining.contributions import BlobRequest
-from analyzer.mining.distributed import DaskWorkers, measure_reachable_blobs, read_history_chunk
+from analyzer.mining.distributed import (
+    CLUSTER_CONFIG,
+    DaskWorkers,
+    measure_reachable_blobs,
+    read_history_chunk,
+)
 from analyzer.mining.miner import MiningJob, choose_workers
 from analyzer.mining.progress import SilentObserver
 from analyzer.mining.sources import RepositorySource, clone_name, clone_path, is_clone_url
@@ -219,3 +224,28 @@ def test_repository_sources_read_relative_paths_from_the_file(tmp_path: Path) ->
     assert RepositorySource.parse("git@host:org/api.git", base=tmp_path).url == (
         "git@host:org/api.git"
     )
+
+
+def _dotted(tree: dict[str, object], prefix: str = "") -> dict[str, object]:
+    flat: dict[str, object] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat.update(_dotted(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def test_the_readme_gives_a_real_cluster_the_local_clusters_settings() -> None:
+    """The README's Dask configuration file for worker machines says what CLUSTER_CONFIG
+    says, and merged into Dask's configuration as a file is, gives the same settings."""
+    import dask
+    import yaml
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("~/.config/dask/jevons.yaml", 1)[1].split("```yaml\n", 1)[1]
+    written = yaml.safe_load(block.split("```", 1)[0])
+    assert _dotted(written) == CLUSTER_CONFIG
+    merged = dask.config.merge(dask.config.config, written)  # as Dask merges a YAML file
+    for key, value in CLUSTER_CONFIG.items():
+        assert dask.config.get(key, config=merged) == value, key
