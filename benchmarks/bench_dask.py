@@ -15,8 +15,11 @@ Target: Dask less than 15% slower.
 Every run is timed whole, as a user waits for it: starting the pool or the cluster, the
 history read, the metrics, the store writes. ``import distributed`` is done once before
 (and its time printed). The machine may be shared: each configuration runs
-``BENCH_DASK_REPEATS`` times (default 2), alternating, and its fastest run counts; the load
-average is printed at the start and the end.
+``BENCH_DASK_REPEATS`` times (default 4: on a shared 2-core VM, consecutive runs of one
+configuration differ by up to 10-15%), in alternating order, and its fastest run counts.
+The overhead of each round (Dask / pool, two runs next to each other in time) and their
+median are printed too, being less at the mercy of a slow spell than the fastest runs. The
+load average is printed at the start and the end.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -84,6 +88,12 @@ def _fastest(runs: dict[str, list[Timing]]) -> dict[str, Timing]:
     return best
 
 
+def _print_rounds(dask: list[Timing], pool: list[Timing]) -> None:
+    ratios = [d.wall / p.wall for d, p in zip(dask, pool, strict=True)]
+    listed = ", ".join(f"{r:.2f}x" for r in ratios)
+    print(f"overhead per round (Dask / pool): {listed}; median {statistics.median(ratios):.2f}x")
+
+
 def _repeat(
     configurations: dict[str, Callable[[], Timing]], repeats: int
 ) -> dict[str, list[Timing]]:
@@ -99,7 +109,7 @@ def _repeat(
 def run(context: BenchContext) -> None:
     count = _setting("BENCH_DASK_REPOS", 3)
     commits = _setting("BENCH_DASK_COMMITS", 1200)
-    repeats = _setting("BENCH_DASK_REPEATS", 2)
+    repeats = _setting("BENCH_DASK_REPEATS", 4)
     scratch = context.scratch / "dask"
     print(f"generating {count} repositories of {commits:,} commits ...", flush=True)
     repos = [
@@ -124,7 +134,9 @@ def run(context: BenchContext) -> None:
                                   dask=True),
         "cluster": lambda: _cluster_start_and_stop(2),
     }  # fmt: skip
-    timings = _fastest(_repeat(configurations, repeats))
+    runs = _repeat(configurations, repeats)
+    _print_rounds(runs["dask_one"], runs["pool_one"])
+    timings = _fastest(runs)
     print(f"load average at end: {load_average()}")
     print_report(timings, targets=TARGETS, context=CONTEXT)
     _save(timings, count, commits, one, load_average())
