@@ -91,13 +91,12 @@ def time_limit(seconds: float) -> Iterator[Deadline]:
     if seconds <= 0:
         yield Deadline(math.inf, 0.0, needs_polling=False)
         return
-    unpolled = Deadline.after(seconds, needs_polling=False)
     if signal_available():
         with _timer_signal(seconds):
-            yield unpolled
+            yield Deadline.after(seconds, needs_polling=False)
     elif _WATCHDOG is not None:
         with _WATCHDOG.watching(seconds):
-            yield unpolled
+            yield Deadline.after(seconds, needs_polling=False)
     else:
         yield Deadline.after(seconds)
 
@@ -158,7 +157,6 @@ class _Watch:
     ident: int
     clock: int
     fire_at: float
-    active: bool = True
 
 
 class _Watchdog:
@@ -219,10 +217,8 @@ class _Watchdog:
 
     def _release(self, watch: _Watch) -> None:
         with self._changed:
-            if watch.active:
-                watch.active = False
-                if self._watches.get(watch.ident) is watch:
-                    del self._watches[watch.ident]
+            if self._watches.get(watch.ident) is watch:
+                del self._watches[watch.ident]
                 self._raise_in(watch.ident, None)  # withdraw a firing not yet raised
 
     def _run(self) -> None:
