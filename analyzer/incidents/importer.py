@@ -2,10 +2,11 @@
 
 Each file lands whole or not at all: its records are all read and checked (and staged on
 disk, see :mod:`.upsert`) before one transaction writes them. A new store is created only
-then, so an import that fails on its first file leaves no store behind. With ``skip_invalid`` an
-invalid record is left out and reported instead, but a file that cannot be read (malformed
-JSON, an unknown format) still lands not at all. Files are read as streams and written in
-bulk, so a 100,000-incident export needs no more memory than a small one.
+then, so an import that fails on its first file leaves no store behind. With
+``skip_invalid`` an invalid record is left out and reported instead, but a file that
+cannot be read (malformed JSON, an unknown format) still lands not at all. Files are read
+as streams and written in bulk, so a 100,000-incident export needs no more memory than a
+small one.
 """
 
 from __future__ import annotations

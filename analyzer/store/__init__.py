@@ -145,17 +145,16 @@ class StoreOnFirstUse:
         self.path = Path(db) if db is not None else default_db_path()
         self.lock_wait = lock_wait
         _check_location(self.path, create=True)
-        if self.path.exists():
-            open_store(self.path)
-        self._store: Store | None = None
+        self._checked = open_store(self.path) if self.path.exists() else None
+        self._locked = False
         self._lock = contextlib.ExitStack()
 
     def writable(self) -> Store:
-        if self._store is None:
-            store = open_store(self.path)
+        store = self._checked or open_store(self.path)  # an existing store is opened once
+        if not self._locked:
             self._lock.enter_context(writer_lock(store.path, wait=self.lock_wait))
-            self._store = store
-        return self._store
+            self._checked, self._locked = store, True
+        return store
 
     def close(self) -> None:
         self._lock.close()
