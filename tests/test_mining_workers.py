@@ -13,6 +13,7 @@ from analyzer.config import Config
 from analyzer.mining import ConsoleObserver, MetricSettings, compute_blob_metrics, mine_repositories
 from analyzer.mining.contributions import BlobRequest
 from analyzer.mining.pool import metric_pool
+from analyzer.mining.summary import RepositorySummary
 from tests.mining_repos import build_polyglot_history, head_tree, store_contents
 from tests.repo_builder import RepoBuilder
 
@@ -62,6 +63,25 @@ def test_progress_on_a_terminal_counts_commits_and_blobs(repo: RepoBuilder, tmp_
     assert f"{summary.commits}/{summary.commits}" in shown
     assert f"{summary.blobs_measured}/{summary.blobs_measured}" in shown
     assert "repo commits" in shown and "repo blobs" in shown
+
+
+def test_a_repository_finished_between_redraws_still_shows_its_final_counts() -> None:
+    # A small repository can start and finish inside one tick of the display's 10 Hz
+    # redraw; its bars must still be drawn at their totals once before they go.
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=120)
+    with ConsoleObserver(console, show_progress=True) as observer:
+        observer.run_started(1)
+        observer.repository_started("quick", 7)
+        observer.blobs_queued(5)
+        observer.commits_mined(7)
+        observer.blobs_measured(5)
+        observer.repository_finished(
+            RepositorySummary("quick", "/r/quick", "main", "a" * 40, 7, 7, 0, 5, 0, 0.01)
+        )
+    shown = screen.getvalue()
+    assert "quick commits" in shown and "7/7" in shown
+    assert "quick blobs" in shown and "5/5" in shown
 
 
 def test_progress_is_silent_when_not_on_a_terminal(repo: RepoBuilder, tmp_path: Path) -> None:

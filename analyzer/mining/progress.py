@@ -158,6 +158,9 @@ class ConsoleObserver:
         self._end_repository()
 
     def _end_repository(self) -> None:
+        # Draw the finished counts before the bars go: the display otherwise redraws only
+        # on its 10 Hz timer, which a short repository can finish between.
+        self._progress.refresh()
         for task in (self._commits, self._blobs):
             if task is not None:
                 self._progress.remove_task(task)
