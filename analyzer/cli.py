@@ -45,6 +45,14 @@ ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", help="A jevons.toml or pyproject.toml to read settings from."),
 ]
+PathPrefixOption = Annotated[
+    str | None,
+    typer.Option(help="Only commits changing files under this prefix (their lines there)."),
+]
+ServiceOption = Annotated[
+    str | None,
+    typer.Option(help="Only this service's incidents and the changes inducing them."),
+]
 
 err_console = SafeConsole(stderr=True)
 
@@ -272,14 +280,8 @@ def analyze(
     ] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="End date (YYYY-MM-DD).")] = None,
     repo: Annotated[str | None, typer.Option(help="Only this repository id.")] = None,
-    path_prefix: Annotated[
-        str | None,
-        typer.Option(help="Only commits changing files under this prefix (their lines there)."),
-    ] = None,
-    service: Annotated[
-        str | None,
-        typer.Option(help="Only this service's incidents and the changes inducing them."),
-    ] = None,
+    path_prefix: PathPrefixOption = None,
+    service: ServiceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
     adoption_date: Annotated[
         str | None,
@@ -307,10 +309,19 @@ def analyze(
         _db(db), date_from=date_from, date_to=date_to, repo=repo, path_prefix=path_prefix,
         service=service, config=settings,
     )
+    _warn_of_unknown_service(_db(db), service)
     if as_json:
         _echo(result.to_json())
     else:
         SafeConsole().print(render_summary(result))
+
+
+def _warn_of_unknown_service(db: Path, service: str | None) -> None:
+    from analyzer.analysis.run import unknown_service_warning
+
+    warning = unknown_service_warning(db, service)
+    if warning:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
 
 
 @report_app.command("pr")
@@ -373,6 +384,8 @@ def report_review(
         str | None,
         typer.Option(help="Only this repository id (default: all, together and each apart)."),
     ] = None,
+    path_prefix: PathPrefixOption = None,
+    service: ServiceOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -385,9 +398,10 @@ def report_review(
     from analyzer.reports.review import write_review
 
     review = write_review(
-        date_from, date_to, out=out, db=_db(db), repo=repo,
-        config=load_config(file=config).analysis,
+        date_from, date_to, out=out, db=_db(db), repo=repo, path_prefix=path_prefix,
+        service=service, config=load_config(file=config).analysis,
     )
+    _warn_of_unknown_service(review.store_path, service)
     verdict = review.combined.result.verdict
     err_console.print(
         escape(f"review of {review.periods.current.label} ({verdict.primary_driver}) -> {out}"),

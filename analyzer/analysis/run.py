@@ -78,7 +78,7 @@ def analyze(
         raise AnalysisError(f"replicates must be at least 1, not {replicates}")
     store = _as_store(db)
     window = _window(date_from, date_to, repo, path_prefix, service)
-    _check_repo(store, repo)
+    _check_scope(store, window)
     frames = load_store_frames(store, window)
     periods = _explicit_periods(period_a, period_b)
     return analyze_frames(frames, config=config, periods=periods, seed=seed,
@@ -96,8 +96,9 @@ def load_frames(
 ) -> Frames:
     """The frames ``analyze`` works on, for callers who chart them directly."""
     store = _as_store(db)
-    _check_repo(store, repo)
-    return load_store_frames(store, _window(date_from, date_to, repo, path_prefix, service))
+    window = _window(date_from, date_to, repo, path_prefix, service)
+    _check_scope(store, window)
+    return load_store_frames(store, window)
 
 
 def analyze_frames(
@@ -366,10 +367,30 @@ def _explicit_periods(
     return built[0], built[1]
 
 
-def _check_repo(store: Store, repo: str | None) -> None:
-    if repo is None:
-        return
-    known = [r[0] for r in store.query("SELECT repo_id FROM repos ORDER BY repo_id")]
-    if repo not in known:
-        listed = ", ".join(known) if known else "none mined yet"
-        raise AnalysisError(f"unknown repository '{repo}' (known: {listed})")
+def some_names(names: Sequence[str], shown: int = 12) -> str:
+    """Up to ``shown`` names, and how many more."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
+def unknown_service_warning(db: Path | str | Store | None, service: str | None) -> str | None:
+    """A warning when no incident in the store names ``service``: the scope is then
+    empty of incidents, which is a valid analysis (of a service with none) or a typo."""
+    if not service:
+        return None
+    services = [r[0] for r in _as_store(db).query(
+        "SELECT DISTINCT service FROM incidents WHERE service IS NOT NULL ORDER BY 1")]
+    if service in services:
+        return None
+    listed = some_names(services) if services else "none; no incident names a service"
+    return f"no incident in the store is of service '{service}' (services: {listed})"
+
+
+def _check_scope(store: Store, window: Window) -> None:
+    """A repository asked for by name exists: a typo is an error, not an analysis of
+    nothing."""
+    if window.repo is not None:
+        known = [r[0] for r in store.query("SELECT repo_id FROM repos ORDER BY repo_id")]
+        if window.repo not in known:
+            listed = some_names(known) if known else "none mined yet"
+            raise AnalysisError(f"unknown repository '{window.repo}' (known: {listed})")

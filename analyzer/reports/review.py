@@ -24,6 +24,7 @@ from analyzer.errors import ReportError
 from analyzer.reports import review_charts as charts
 from analyzer.reports.escaping import plain_text
 from analyzer.reports.review_data import (
+    Focus,
     PeriodIncident,
     ReviewPeriods,
     Row,
@@ -47,6 +48,7 @@ class Review:
     generated_at: dt.datetime
     store_path: Path
     repos: tuple[str, ...]
+    focus: Focus
     combined: ScopeData
     per_repo: tuple[ScopeData, ...]
     incidents: tuple[PeriodIncident, ...]
@@ -58,12 +60,17 @@ def build_review(
     db: Path | str | Store | None = None,
     *,
     repo: str | None = None,
+    path_prefix: str | None = None,
+    service: str | None = None,
     config: AnalysisConfig | None = None,
 ) -> Review:
     """The review of the whole months ``date_from``..``date_to`` against as many before.
 
     ``repo`` limits it to one repository id; otherwise every repository is reviewed
-    together, and, when there are several, each on its own as well.
+    together, and, when there are several, each on its own as well. ``path_prefix`` and
+    ``service`` narrow every one of those scopes as they narrow ``analyze``: to the
+    commits changing files under the prefix (their lines there) and to that service's
+    incidents and the changes inducing them.
     """
     periods = review_periods(date_from, date_to)
     store = _store(db)
@@ -73,17 +80,19 @@ def build_review(
         listed = ", ".join(known) or "none mined yet"
         raise ReportError(f"--repo {repo}: not in the store (known: {listed})")
     scoped = (repo,) if repo else known
-    combined = scope_data(store, periods, repo, repo or ALL_REPOSITORIES, config)
-    per_repo = tuple(scope_data(store, periods, r, r, config) for r in scoped) \
+    focus = Focus(path_prefix or None, service or None)  # "" is no narrowing, as in analyze
+    combined = scope_data(store, periods, repo, repo or ALL_REPOSITORIES, config, focus)
+    per_repo = tuple(scope_data(store, periods, r, r, config, focus) for r in scoped) \
         if len(scoped) > 1 else ()
     return Review(
         periods=periods,
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
         store_path=store.path,
         repos=scoped,
+        focus=focus,
         combined=combined,
         per_repo=per_repo,
-        incidents=period_incidents(store, periods.current, repo),
+        incidents=period_incidents(store, periods.current, repo, focus),
     )
 
 
@@ -106,10 +115,13 @@ def write_review(
     db: Path | str | Store | None = None,
     *,
     repo: str | None = None,
+    path_prefix: str | None = None,
+    service: str | None = None,
     config: AnalysisConfig | None = None,
 ) -> Review:
     """Build the review and write it to ``out`` (whole, or not at all)."""
-    review = build_review(date_from, date_to, db, repo=repo, config=config)
+    review = build_review(date_from, date_to, db, repo=repo, path_prefix=path_prefix,
+                          service=service, config=config)
     target = Path(out)
     partial = target.with_name(f".{target.name}.partial")
     partial.write_text(render_review_html(review), encoding="utf-8")

@@ -25,22 +25,22 @@ from analyzer.analysis import (
     analyze_frames,
     load_frames,
 )
+from analyzer.analysis.frames import INCIDENTS_SQL, Window, window_parameters
 from analyzer.analysis.incident_load import incident_load
 from analyzer.config import AnalysisConfig
 from analyzer.errors import ReportError
 from analyzer.store import Store
 
 MONTHS_SHOWN = 24
-_INCIDENTS_SQL = """
+# The analysis' own scope rule picks the incidents, so the list holds incidents the
+# figures count (in a repository, a path or a service: linked there, or not linked at all).
+_INCIDENTS_SQL = f"""
+WITH scoped AS ({INCIDENTS_SQL})
 SELECT i.incident_id, i.reference, i.title, i.severity, i.severity_rank, i.service,
        i.created_at, i.resolved_at
-FROM incidents i
-WHERE i.created_at >= ? AND i.created_at < ?
-  AND (CAST(? AS VARCHAR) IS NULL
-       OR EXISTS (SELECT 1 FROM incident_links l WHERE l.incident_id = i.incident_id
-                  AND l.repo_id = ?))
+FROM incidents i SEMI JOIN scoped USING (incident_id)
 ORDER BY coalesce(i.severity_rank, 99), i.created_at, i.incident_id
-LIMIT ?
+LIMIT $limit
 """
 _CAUSES_SQL = """
 SELECT l.incident_id, c.repo_id, c.sha, c.author_name,
@@ -108,6 +108,27 @@ class PeriodIncident:
         return (self.resolved_at - self.created_at).total_seconds() / 3600.0
 
 
+@dataclasses.dataclass(frozen=True)
+class Focus:
+    """What every scope of a review is narrowed to: files under a path prefix (the
+    commits changing them, their lines there), one service's incidents; ``None`` is all."""
+
+    path_prefix: str | None = None
+    service: str | None = None
+
+    def words(self) -> str:
+        """The narrowing in words, or "" when there is none."""
+        parts = []
+        if self.service:
+            parts.append(f"service {self.service}")
+        if self.path_prefix:
+            parts.append(f"files under {self.path_prefix}")
+        return " · ".join(parts)
+
+
+NO_FOCUS = Focus()
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class ScopeData:
     """One scope's analysis and its figures per period."""
@@ -144,11 +165,17 @@ def review_periods(date_from: dt.date | str, date_to: dt.date | str) -> ReviewPe
 
 
 def scope_data(
-    store: Store, periods: ReviewPeriods, repo: str | None, title: str, config: AnalysisConfig
+    store: Store,
+    periods: ReviewPeriods,
+    repo: str | None,
+    title: str,
+    config: AnalysisConfig,
+    focus: Focus = NO_FOCUS,
 ) -> ScopeData:
     """The analysis of one scope up to the review's last day, and its per-period figures."""
     last_day = periods.current.end - dt.timedelta(days=1)
-    frames = load_frames(store, date_to=last_day, repo=repo)
+    frames = load_frames(store, date_to=last_day, repo=repo, path_prefix=focus.path_prefix,
+                         service=focus.service)
     result = analyze_frames(frames, config=config, periods=(periods.previous, periods.current))
     monthly, by_class = result.series.monthly, result.series.monthly_by_class
     return ScopeData(
@@ -201,12 +228,16 @@ def incident_rows(monthly: pd.DataFrame, periods: ReviewPeriods) -> tuple[Row, .
     )
 
 
-def period_incidents(store: Store, period: Period, repo: str | None,
+def period_incidents(store: Store, period: Period, repo: str | None, focus: Focus = NO_FOCUS,
                      limit: int = 15) -> tuple[PeriodIncident, ...]:
-    """The period's most severe incidents (up to ``limit``) with their inducing commits."""
-    start = dt.datetime.combine(period.start, dt.time())
-    end = dt.datetime.combine(period.end, dt.time())
-    rows = store.query(_INCIDENTS_SQL, [start, end, repo, repo, limit])
+    """The period's most severe incidents in scope (up to ``limit``) with the commits that
+    induced them (all of them, in scope or not: they are the incident's causes)."""
+    window = Window(dt.datetime.combine(period.start, dt.time()),
+                    dt.datetime.combine(period.end, dt.time()), repo, focus.path_prefix,
+                    focus.service)
+    with store.connect() as conn:
+        params = window_parameters(_INCIDENTS_SQL, window) | {"limit": limit}
+        rows = conn.execute(_INCIDENTS_SQL, params).fetchall()
     ids = [row[0] for row in rows]
     causes: dict[str, list[Cause]] = {}
     for incident_id, *values in store.query(_CAUSES_SQL, [ids]) if ids else []:
