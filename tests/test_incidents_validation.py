@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 import duckdb
@@ -258,16 +259,36 @@ def test_an_integer_too_large_for_a_number_field_names_its_record_and_field(
     with pytest.raises(IncidentImportError) as caught:
         import_incidents([_generic_export(tmp_path, effort_minutes=10**400)], db=db)
     assert (caught.value.record, caught.value.field) == ("[1]", "effort_minutes")
-    assert "401-digit integer is too large" in str(caught.value)
+    assert "an integer of about 401 digits is too large a number" in str(caught.value)
     assert not db.exists()
 
 
-def test_an_integer_beyond_pythons_digit_limit_is_one_short_parse_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("before", ["", "\ufeff"])
+def test_an_integer_beyond_pythons_digit_limit_is_placed_at_its_line_and_column(
+    tmp_path: Path, before: str
+) -> None:
     path = _generic_export(tmp_path)
-    path.write_text(path.read_text().replace('"INC-8",', '"INC-8", "n": 1' + "0" * 5000 + ","))
+    # multi-byte text first: the parser counts characters, the position is in bytes
+    text = path.read_text().replace('"INC-8",', '"INC-8", "note": "café ☕",\n "n": 1'
+                                    + "0" * 5000 + ",")
+    path.write_text(before + text, encoding="utf-8")
+    where = (before + text).encode("utf-8").index(b"1" + b"0" * 5000)
+    line = (before + text).encode("utf-8")[:where].count(b"\n") + 1
+    column = where - (before + text).encode("utf-8")[:where].rfind(b"\n")
     db = tmp_path / "s.duckdb"
     with pytest.raises(IncidentImportError) as caught:
         import_incidents([path], db=db)
-    message = str(caught.value)
-    assert message.startswith(f"{path}: malformed JSON") and len(message) < 400
-    assert message.endswith(" characters)")  # the parser quoted all 5,001 digits
+    assert str(caught.value) == (
+        f"{path}: malformed JSON at line {line}, column {column}: a number of 5,001 digits, "
+        f"more than the {sys.get_int_max_str_digits():,} Python reads"
+    )
+    assert not db.exists()
+
+
+def test_a_long_bad_value_is_cut_short_in_the_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", HEADER + "A1,x," + "9" * 5000 + ",,\n")
+    message = refusal(path)
+    assert message == (
+        f"{path}, record 2, field 'created_at': '{'9' * 80}...' (5,000 characters) is not a "
+        "timestamp (expected ISO 8601 with an offset, e.g. 2026-03-01T10:15:00Z)"
+    )

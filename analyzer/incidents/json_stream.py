@@ -14,7 +14,10 @@ holds one is read again, whole, with ijson's pure-Python parser, which keeps it 
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
+import re
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -24,6 +27,7 @@ import ijson
 from ijson.common import ObjectBuilder
 
 from analyzer.errors import IncidentImportError
+from analyzer.incidents.validate import shortened
 
 #: Keys under which exports keep their list of records.
 CONTAINERS = ("incidents", "issues", "data", "items", "alerts")
@@ -298,13 +302,25 @@ def _skip_to_end(events: _Events, depth: int) -> bool:
 # -- placing a parse error ---------------------------------------------------------------
 
 
+#: The pure-Python parser's error for a lexeme it cannot read, with its character offset.
+_UNREADABLE = re.compile(r"Unexpected symbol '(?P<symbol>.*)' at (?P<at>\d+)", re.DOTALL)
+_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
 def _describe(exc: Exception, reader: _Reader, path: Path) -> str:
     lines = str(exc).split("\n")
-    reason = _shortened(lines[0].strip()) or "not valid JSON"
+    reason = shortened(lines[0].strip(), 200) or "not valid JSON"
+    unreadable = _UNREADABLE.fullmatch(lines[0].strip())
     if "trailing garbage" in reason:
         reason += " (a second JSON document after a long first one: join the pages into one list)"
     if "premature EOF" in reason or "Incomplete JSON" in reason:
         offset: int | None = reader.end
+    elif unreadable:
+        offset = _byte_offset(path, int(unreadable["at"]))
+        if _NUMBER.fullmatch(symbol := unreadable["symbol"]):
+            digits = sum(character.isdigit() for character in symbol)
+            reason = (f"a number of {digits:,} digits, more than the "
+                      f"{sys.get_int_max_str_digits():,} Python reads")
     else:
         inside = _offset_in_chunk(reader.chunk, lines[1] if len(lines) > 1 else "")
         offset = None if inside is None else reader.start + inside
@@ -314,10 +330,20 @@ def _describe(exc: Exception, reader: _Reader, path: Path) -> str:
     return f"malformed JSON at line {line}, column {column}: {reason}"
 
 
-def _shortened(reason: str, limit: int = 200) -> str:
-    """The parser's reason, cut short: the pure-Python parser quotes the whole symbol it
-    could not read (a number of thousands of digits)."""
-    return reason if len(reason) <= limit else f"{reason[:limit]}... ({len(reason):,} characters)"
+def _byte_offset(path: Path, characters: int) -> int:
+    """The byte offset of the character the pure-Python parser counts as ``characters``
+    (it counts decoded characters, after any byte-order mark)."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    with path.open("rb") as handle:
+        done = len(_BOM) if handle.read(len(_BOM)) == _BOM else 0
+        handle.seek(done)
+        while chunk := handle.read(1 << 20):
+            text = decoder.decode(chunk)
+            if characters <= len(text):
+                return done + len(text[:characters].encode("utf-8", "surrogateescape"))
+            characters -= len(text)
+            done += len(text.encode("utf-8", "surrogateescape"))
+    return done
 
 
 def _offset_in_chunk(chunk: bytes, snippet: str) -> int | None:

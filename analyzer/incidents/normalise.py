@@ -25,6 +25,7 @@ from analyzer.incidents.validate import (
     parse_commits,
     parse_number,
     parse_timestamp,
+    quoted,
 )
 from analyzer.models import Incident
 
@@ -169,7 +170,7 @@ def _count(found: Found | None) -> int | None:
         return None
     count = round(parse_number(found.value, found.path))
     if count > _MAX_COUNT:
-        raise RecordError(f"{found.value!r} is too large a count", found.path)
+        raise RecordError(f"{quoted(found.value)} is too large a count", found.path)
     return count
 
 
@@ -184,7 +185,7 @@ def _source(found: Found | None, default: str) -> str:
     name = (as_text(found.value) or "").lower()
     if not _SOURCE_NAME.fullmatch(name):
         raise RecordError(
-            f"'{found.value}' is not a source name (lower-case letters, digits, '-' or '_')",
+            f"{quoted(found.value)} is not a source name (lower-case letters, digits, '-' or '_')",
             found.path,
         )
     return name
@@ -218,7 +219,9 @@ def time_after(
     try:
         return Found(delay.path, ctx.timestamp(created) + dt.timedelta(seconds=seconds))
     except OverflowError:
-        raise RecordError(f"{delay.value!r} is too long a delay to be a time", delay.path) from None
+        raise RecordError(
+            f"{quoted(delay.value)} is too long a delay to be a time", delay.path
+        ) from None
 
 
 def total(view: RecordView, paths: tuple[str, ...]) -> Found | None:

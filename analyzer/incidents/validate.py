@@ -30,6 +30,27 @@ _EXTRA_FORMATS = (
 _EXAMPLE = "2026-03-01T10:15:00Z"
 
 
+#: The most characters of a bad value an error repeats: the rest is counted, not printed.
+SHOWN_CHARACTERS = 80
+
+
+def shortened(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """``text``, cut at ``limit`` characters with how long it was."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def quoted(value: Any) -> str:
+    """A bad value as an error shows it: text in quotes, anything else as Python writes
+    it, cut short (a cell of a million characters is not repeated on the terminal)."""
+    if isinstance(value, str):
+        return f"'{value}'" if len(value) <= SHOWN_CHARACTERS else \
+            f"'{value[:SHOWN_CHARACTERS]}...' ({len(value):,} characters)"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        # str() of an integer over 4,300 digits is itself an error; count them instead
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1:,} digits"
+    return shortened(repr(value))
+
+
 class RecordError(Exception):
     """One record is invalid; ``field`` names the field as the file spells it."""
 
@@ -59,14 +80,14 @@ def parse_timestamp(value: Any, field: str, zone: ZoneInfo | None) -> dt.datetim
         stamp = _parse_text(value.strip(), field)
     else:
         raise RecordError(
-            f"{value!r} is a {type(value).__name__}, not a timestamp (expected ISO 8601 "
+            f"{quoted(value)} is a {type(value).__name__}, not a timestamp (expected ISO 8601 "
             f"with an offset, e.g. {_EXAMPLE})",
             field,
         )
     if stamp.tzinfo is None or stamp.utcoffset() is None:
         if zone is None:
             raise RecordError(
-                f"'{value}' has no UTC offset; add one (e.g. {_EXAMPLE}) or pass --timezone "
+                f"{quoted(value)} has no UTC offset; add one (e.g. {_EXAMPLE}) or pass --timezone "
                 "to say which zone it was written in",
                 field,
             )
@@ -85,7 +106,7 @@ def _parse_text(text: str, field: str) -> dt.datetime:
         except ValueError:
             continue
     raise RecordError(
-        f"'{text}' is not a timestamp (expected ISO 8601 with an offset, e.g. {_EXAMPLE})",
+        f"{quoted(text)} is not a timestamp (expected ISO 8601 with an offset, e.g. {_EXAMPLE})",
         field,
     )
 
@@ -93,16 +114,15 @@ def _parse_text(text: str, field: str) -> dt.datetime:
 def parse_number(value: Any, field: str) -> float:
     """A non-negative finite number (CSV cells arrive as text)."""
     if isinstance(value, bool):
-        raise RecordError(f"{value!r} is not a number", field)
+        raise RecordError(f"{quoted(value)} is not a number", field)
     try:
         number = float(value)
     except OverflowError:  # an integer beyond what a float holds
-        digits = len(str(value))
-        raise RecordError(f"a {digits}-digit integer is too large a number", field) from None
+        raise RecordError(f"{quoted(value)} is too large a number", field) from None
     except (TypeError, ValueError):
-        raise RecordError(f"'{value}' is not a number", field) from None
+        raise RecordError(f"{quoted(value)} is not a number", field) from None
     if not math.isfinite(number) or number < 0:
-        raise RecordError(f"{value!r} must be a finite number, zero or more", field)
+        raise RecordError(f"{quoted(value)} must be a finite number, zero or more", field)
     return number
 
 
@@ -114,14 +134,16 @@ def parse_commits(value: Any, field: str) -> tuple[str, ...]:
     elif isinstance(value, list | tuple):
         items = value
     else:
-        raise RecordError(f"{value!r} is not a list of commit SHAs", field)
+        raise RecordError(f"{quoted(value)} is not a list of commit SHAs", field)
     shas: list[str] = []
     for item in items:
         sha = str(item).strip().lower()
         if not sha:
             continue
         if not _SHA.fullmatch(sha):
-            raise RecordError(f"'{item}' is not a commit SHA (4 to 40 hexadecimal digits)", field)
+            raise RecordError(
+                f"{quoted(item)} is not a commit SHA (4 to 40 hexadecimal digits)", field
+            )
         if sha not in shas:
             shas.append(sha)
     return tuple(shas)
