@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import streamlit as st
 
+from dashboard.charts import Figure
 
-def chart(figure: alt.TopLevelMixin, key: str) -> None:
+
+def chart(figure: Figure, key: str) -> None:
     """An interactive Altair chart, themed by Streamlit, in a container keyed ``key``."""
     with st.container(key=key):
         st.altair_chart(figure, key=f"{key}_vega")

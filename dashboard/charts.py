@@ -15,6 +15,9 @@ import pandas as pd
 
 from dashboard.wording import CLASS_LABELS, class_label
 
+#: What the chart functions return: one chart or layers of them, as Altair types them.
+Figure = alt.Chart | alt.LayerChart | alt.FacetChart
+
 CLASS_COLOURS: dict[str, str] = {
     "human": "#4c78a8",
     "ai_assisted": "#f58518",
@@ -46,18 +49,18 @@ def adoption_rule(adoption: dt.date | None, method: str = "") -> alt.LayerChart 
                              alt.Tooltip("date:T", title="Date")])
     text = alt.Chart(data).mark_text(align="left", baseline="top", dx=4, color="#555").encode(
         x="date:T", y=alt.value(2), text="label:N")
-    return alt.layer(rule, text)
+    return alt.LayerChart(layer=[rule, text])
 
 
-def _with_rule(chart: alt.Chart | alt.LayerChart, adoption: dt.date | None,
-               method: str) -> alt.Chart | alt.LayerChart:
+def _with_rule(chart: Figure, adoption: dt.date | None,
+               method: str) -> Figure:
     rule = adoption_rule(adoption, method)
     return chart if rule is None else alt.layer(chart, rule)
 
 
 def class_series_chart(by_class: pd.DataFrame, metric: str, axis_title: str, *,
                        grain: str, adoption: dt.date | None = None,
-                       adoption_method: str = "") -> alt.Chart | alt.LayerChart:
+                       adoption_method: str = "") -> Figure:
     """One flow (commits, lines, complexity added) per period, stacked by authorship."""
     data = with_class_labels(by_class[["period", "authorship", metric]])
     pick = alt.selection_point(fields=["class"], bind="legend")
@@ -80,7 +83,7 @@ def class_series_chart(by_class: pd.DataFrame, metric: str, axis_title: str, *,
 
 def level_chart(series: pd.DataFrame, metric: str, axis_title: str, *, grain: str,
                 adoption: dt.date | None = None, adoption_method: str = "",
-                value_format: str = ",.0f") -> alt.Chart | alt.LayerChart:
+                value_format: str = ",.0f") -> Figure:
     """A level over time (NLOC alive, total CCN, CCN per KLOC) as a line."""
     chart = (
         alt.Chart(series[["period", metric]], height=HEIGHT)
@@ -97,7 +100,7 @@ def level_chart(series: pd.DataFrame, metric: str, axis_title: str, *, grain: st
 
 
 def share_chart(series: pd.DataFrame, *, grain: str, adoption: dt.date | None = None,
-                adoption_method: str = "") -> alt.Chart | alt.LayerChart:
+                adoption_method: str = "") -> Figure:
     """The AI share of commits and of added lines per period (0–100%)."""
     long = series[["period", "ai_commit_share", "ai_line_share"]].melt(
         "period", var_name="measure", value_name="share")
@@ -121,7 +124,7 @@ def share_chart(series: pd.DataFrame, *, grain: str, adoption: dt.date | None = 
 
 def incidents_vs_volume_chart(series: pd.DataFrame, *, grain: str,
                               adoption: dt.date | None = None,
-                              adoption_method: str = "") -> alt.LayerChart:
+                              adoption_method: str = "") -> Figure:
     """Incidents per period (code-caused and with no code cause, stacked) against the
     commits shipped, on two independent y axes."""
     kinds = series[["period", "code_caused_incidents", "unlinked_incidents"]].melt(
@@ -146,12 +149,13 @@ def incidents_vs_volume_chart(series: pd.DataFrame, *, grain: str,
     rule = adoption_rule(adoption, adoption_method)
     if rule is not None:
         layers.append(rule)
-    return (alt.layer(*layers, height=HEIGHT).resolve_scale(y="independent")
-            .interactive(bind_y=False))
+    figure: Figure = (alt.layer(*layers, height=HEIGHT).resolve_scale(y="independent")
+                      .interactive(bind_y=False))
+    return figure
 
 
 def interval_chart(rows: pd.DataFrame, *, axis_title: str, value_format: str = ".1%",
-                   reference: float | None = None) -> alt.LayerChart:
+                   reference: float | None = None) -> Figure:
     """One point per row (``label``, ``value``, ``ci_low``, ``ci_high``) with its 95%
     interval as a bar; rows with ``authorship`` take the class colours."""
     data = rows.copy()
@@ -177,7 +181,7 @@ def interval_chart(rows: pd.DataFrame, *, axis_title: str, value_format: str = "
     return alt.layer(*layers, height=max(120, 48 * len(data)))
 
 
-def waterfall_chart(steps: pd.DataFrame) -> alt.LayerChart:
+def waterfall_chart(steps: pd.DataFrame) -> Figure:
     """The decomposition as a waterfall: ``label``, ``start``, ``end``, ``kind`` (total,
     effect) and, for effects, the interval of the bar's end (``ci_low``, ``ci_high``)."""
     order = list(steps["label"])
@@ -199,10 +203,10 @@ def waterfall_chart(steps: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(bars, whiskers, labels, height=HEIGHT + 40)
 
 
-def hotspot_chart(hotspots: pd.DataFrame, *, top: int = 20) -> alt.Chart:
+def hotspot_chart(hotspots: pd.DataFrame, *, top: int = 20) -> Figure:
     """The top files by hotspot score, coloured by their AI share of changes."""
     data = hotspots.head(top)
-    return alt.Chart(data, height=max(160, 26 * len(data))).mark_bar().encode(
+    figure: Figure = alt.Chart(data, height=max(160, 26 * len(data))).mark_bar().encode(
         y=alt.Y("file:N", title=None, sort=list(data["file"]),
                 axis=alt.Axis(labelLimit=360, labelOverlap=False)),
         x=alt.X("score:Q", title="Hotspot score (changes × CCN)"),
@@ -215,9 +219,10 @@ def hotspot_chart(hotspots: pd.DataFrame, *, top: int = 20) -> alt.Chart:
                  alt.Tooltip("ai_share:Q", title="AI share", format=".0%"),
                  alt.Tooltip("incidents:Q", title="Incidents induced", format=",.0f")],
     )
+    return figure
 
 
-def file_trend_chart(history: pd.DataFrame) -> alt.LayerChart:
+def file_trend_chart(history: pd.DataFrame) -> Figure:
     """One file's total cyclomatic complexity after each change, points by authorship."""
     data = with_class_labels(history.dropna(subset=["ccn_total"]))
     base = alt.Chart(data).encode(x=alt.X("committed_at:T", title="Committed (UTC)"))

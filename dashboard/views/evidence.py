@@ -44,11 +44,11 @@ def findings(result: AnalysisResult) -> None:
         st.info("No finding yet: the data in this scope is too thin for any.")
         return
     with st.container(key="evidence_findings"):
-        for row in rows.itertuples():
-            st.markdown("- " + escape_markdown(row.statement, limit=1000))
-            st.caption(escape_markdown(f"Evidence: {row.evidence}. Method: {row.method}."
-                                       + (f" Caveats: {row.caveats}." if row.caveats else ""),
-                                       limit=1000))
+        for row in rows.to_dict("records"):
+            caveats = f" Caveats: {row['caveats']}." if row["caveats"] else ""
+            st.markdown("- " + escape_markdown(row["statement"], limit=1000))
+            st.caption(escape_markdown(
+                f"Evidence: {row['evidence']}. Method: {row['method']}.{caveats}", limit=1000))
     with st.expander("Findings as a table"):
         blocks.table(rows.drop(columns=["rank"]), key="evidence_findings_table",
                      column_config={**LABELS, "statement": st.column_config.TextColumn(

@@ -64,7 +64,7 @@ def main() -> None:
         return
     unit = GRAINS[grain]
     flow = st.selectbox("Volume or complexity added, by authorship class", list(FLOWS),
-                        format_func=FLOWS.get, key="growth_flow")
+                        format_func=FLOWS.__getitem__, key="growth_flow")
     blocks.chart(charts.class_series_chart(
         by_class, flow, f"{FLOWS[flow]} per {unit.lower()}", grain=unit,
         adoption=adoption.date, adoption_method=adoption.method), "growth_flow_chart")

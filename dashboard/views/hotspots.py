@@ -28,7 +28,7 @@ def ranking(rows: pd.DataFrame) -> None:
 
 def file_trend(ctx: context.PageContext, rows: pd.DataFrame) -> None:
     """The chosen file's complexity after each change, coloured by authorship."""
-    by_rank = {int(r.rank): r for r in rows.itertuples()}
+    by_rank = dict(zip(rows["rank"].astype(int).tolist(), rows.itertuples(), strict=True))
     chosen = st.selectbox("File", list(by_rank), key="hotspot_pick",
                           format_func=lambda rank: one_line(f"{rank}. {by_rank[rank].file}", 120))
     if chosen is None:

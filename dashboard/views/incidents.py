@@ -64,11 +64,11 @@ def incident_list(ctx: context.PageContext) -> None:
     blocks.table(_listing(table), key="incidents_table",
                  column_config={"Created": when, "Resolved": when})
     labels = {
-        row.incident_id: one_line(
-            f"{row.reference} · {row.created_at:%Y-%m-%d} · {row.title or '(untitled)'}")
-        for row in table.itertuples()
+        str(row["incident_id"]): one_line(f"{row['reference']} · {row['created_at']:%Y-%m-%d}"
+                                          f" · {row['title'] or '(untitled)'}")
+        for row in table.to_dict("records")
     }
-    chosen = st.selectbox("Incident", list(labels), format_func=labels.get,
+    chosen = st.selectbox("Incident", list(labels), format_func=labels.__getitem__,
                           key="incident_pick")
     if chosen is not None:
         incident_detail(ctx, table[table["incident_id"] == chosen].iloc[0])
