@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats import rates as sm_rates
 from statsmodels.stats.proportion import proportion_confint
 
 from analyzer.analysis.failure_rate import class_proportions, compare_proportions, incident_rates
+from analyzer.analysis.result import Comparison
 
 
 def test_failure_rate_per_class_uses_wilson_intervals() -> None:
@@ -42,9 +47,55 @@ def test_comparison_with_human_is_a_ratio_and_skipped_when_both_have_no_failures
     assert comparison.ci_low is not None and comparison.ci_low > 1
     assert comparison.p_value is not None and comparison.p_value < 0.01
     assert zero.authorship == "ai_authored" and zero.ratio == 0.0
+    assert zero.ci_low == 0.0 and zero.ci_high is not None and zero.ci_high > 0
     only_zero = class_proportions(pd.Series(["human", "ai_assisted"]), pd.Series([False, False]),
                                   ("human", "ai_assisted"))
     assert compare_proportions(only_zero, name="cfr") == ()
+
+
+def _compared(count: int, n: int, base_count: int, base_n: int) -> tuple[Comparison, ...]:
+    """The comparison of ``count`` of ``n`` AI-assisted changes with ``base_count`` of
+    ``base_n`` human ones."""
+    authorship = pd.Series(["human"] * base_n + ["ai_assisted"] * n)
+    failed = pd.Series([True] * base_count + [False] * (base_n - base_count)
+                       + [True] * count + [False] * (n - count))
+    return compare_proportions(
+        class_proportions(authorship, failed, ("human", "ai_assisted")), name="cfr"
+    )
+
+
+def test_one_change_with_no_failure_is_no_evidence_against_it() -> None:
+    # Seen on a real history: one AI-assisted change, not linked to any of 60 incidents,
+    # against 14 of 482 human changes. The log-adjusted interval (1.1 to 113) did not hold
+    # the estimate 0 and its test gave p = 0.04: evidence from a single change.
+    [comparison] = _compared(0, 1, 14, 482)
+    assert comparison.ratio == 0.0
+    assert comparison.ci_low == 0.0 and comparison.ci_high is not None
+    assert comparison.ci_high > 1  # the interval takes in "no difference"
+    assert comparison.p_value == pytest.approx(1.0)
+    assert comparison.method.startswith("ratio of proportions, Fisher's exact test")
+    fisher = stats.fisher_exact([[0, 1], [14, 468]]).pvalue
+    assert comparison.p_value == pytest.approx(fisher)
+
+
+def test_no_failure_in_the_reference_class_gives_an_interval_up_to_infinity() -> None:
+    [comparison] = _compared(3, 40, 0, 482)
+    assert comparison.ratio is None  # infinite
+    assert comparison.ci_high is None and comparison.ci_low is not None
+    assert 1 < comparison.ci_low < 20
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 60), st.integers(1, 600), st.data())
+def test_the_interval_always_holds_the_estimate(n: int, base_n: int, data: st.DataObject) -> None:
+    count = data.draw(st.integers(0, n))
+    base_count = data.draw(st.integers(0 if count else 1, base_n))
+    [comparison] = _compared(count, n, base_count, base_n)
+    ratio = math.inf if comparison.ratio is None else comparison.ratio
+    low = comparison.ci_low
+    high = math.inf if comparison.ci_high is None else comparison.ci_high
+    assert low is not None and 0 <= low <= ratio * (1 + 1e-9) and ratio <= high * (1 + 1e-9)
+    assert comparison.p_value is not None and 0 <= comparison.p_value <= 1
 
 
 def _changes() -> pd.DataFrame:

@@ -3,6 +3,10 @@
 Proportions (a change linked to an incident, a change later reverted) get Wilson 95%
 intervals and are compared with the reference class (human) as a ratio of proportions
 (statsmodels ``test_proportions_2indep``/``confint_proportions_2indep``, log-adjusted).
+When either class has no such change, the log-adjusted interval (which adds half a change
+to each count) no longer holds the estimate, 0 or infinity, and when both have nothing
+else it shrinks to a point; Fisher's exact test (scipy) and Donner and Zou's MOVER-R
+interval from the two Wilson intervals are used instead.
 Incident rates per changed line get exact (Garwood) Poisson intervals and the two-sample
 score test of the rate ratio (``test_poisson_2indep``); when either class has no incident
 the score test and interval degenerate, so the exact conditional test and the MOVER
@@ -18,6 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+from scipy.stats import fisher_exact
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
     proportion_confint,
@@ -45,8 +50,8 @@ def class_proportions(
         if cls not in grouped or grouped[cls]["size"] == 0:
             continue
         n, count = int(grouped[cls]["size"]), int(grouped[cls]["sum"])
-        low, high = proportion_confint(count, n, alpha=0.05, method="wilson")
-        result[cls] = ClassProportion(n, count, count / n, float(low), float(high))
+        low, high = _wilson(count, n)
+        result[cls] = ClassProportion(n, count, count / n, low, high)
     return result
 
 
@@ -61,12 +66,22 @@ def compare_proportions(
     for cls, prop in proportions.items():
         if cls == reference or prop.n == 0 or (prop.count == 0 and base.count == 0):
             continue
-        test = test_proportions_2indep(
-            prop.count, prop.n, base.count, base.n, compare="ratio", method="log-adjusted"
-        )
-        low, high = confint_proportions_2indep(
-            prop.count, prop.n, base.count, base.n, compare="ratio", method="log-adjusted"
-        )
+        if prop.count == 0 or base.count == 0 or (prop.count == prop.n and base.count == base.n):
+            table = [[prop.count, prop.n - prop.count], [base.count, base.n - base.count]]
+            low, high = _mover_ratio(prop, base)
+            statistic: float | None = None
+            p_value = _finite(fisher_exact(table).pvalue)
+            method = "ratio of proportions, Fisher's exact test, MOVER-R Wilson interval"
+        else:
+            args = (prop.count, prop.n, base.count, base.n)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # a class at 100% divides by 0
+                test = test_proportions_2indep(*args, compare="ratio", method="log-adjusted")
+                low, high = confint_proportions_2indep(
+                    *args, compare="ratio", method="log-adjusted"
+                )
+            statistic, p_value = _finite(test.statistic), _finite(test.pvalue)
+            method = "ratio of proportions, log-adjusted score test (statsmodels)"
         comparisons.append(
             Comparison(
                 name=f"{name}: {cls} vs {reference}",
@@ -75,13 +90,33 @@ def compare_proportions(
                 ratio=_ratio(prop.count / prop.n, base.count / base.n),
                 ci_low=_finite(low),
                 ci_high=_finite(high),
-                statistic=_finite(test.statistic),
-                p_value=_finite(test.pvalue),
+                statistic=statistic,
+                p_value=p_value,
                 p_holm=None,
-                method="ratio of proportions, log-adjusted score test (statsmodels)",
+                method=method,
             )
         )
     return tuple(comparisons)
+
+
+def _wilson(count: int, n: int) -> tuple[float, float]:
+    low, high = proportion_confint(count, n, alpha=0.05, method="wilson")
+    return float(low), float(high)
+
+
+def _mover_ratio(prop: ClassProportion, base: ClassProportion) -> tuple[float, float]:
+    """The 95% interval of ``prop.rate / base.rate`` by MOVER-R (Donner and Zou, 2012),
+    from each proportion's Wilson limits: 0 to a finite bound when ``prop`` has no count,
+    a positive bound to infinity when ``base`` has none."""
+    (l1, u1), (l2, u2) = (_wilson(c.count, c.n) for c in (prop, base))
+    p1, p2 = prop.count / prop.n, base.count / base.n
+    both = p1 * p2
+    low = (both - math.sqrt(max(both**2 - l1 * u2 * (2 * p1 - l1) * (2 * p2 - u2), 0.0))) \
+        / (u2 * (2 * p2 - u2))
+    high_denominator = l2 * (2 * p2 - l2)
+    high = (both + math.sqrt(max(both**2 - u1 * l2 * (2 * p1 - u1) * (2 * p2 - l2), 0.0))) \
+        / high_denominator if high_denominator > 0 else math.inf
+    return max(low, 0.0), high
 
 
 def incident_rates(
