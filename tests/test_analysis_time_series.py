@@ -97,6 +97,25 @@ def test_interrupted_time_series_finds_a_level_change_at_adoption() -> None:
     assert "HAC" in level.note
 
 
+def test_one_week_of_ai_commits_is_not_tested_for_leading_incidents() -> None:
+    # Seen on a real history: a single AI-assisted commit three weeks before a burst of
+    # incidents "led" them (CCF lag 3, Holm p = 0.007). A spike is not a series.
+    rng = np.random.default_rng(11)
+    share = np.zeros(60)
+    share[20] = 1.0
+    incidents = rng.poisson(0.3, 60).astype(float)
+    incidents[23] = 6.0
+    evidence = time_series_tests(_weekly(share, incidents), None)
+    assert not [t for t in evidence.tests if t.driver == "ai_commit_share"]
+    assert "ai_commit_share is above zero in 1 week(s) of 60; tests need 8: no CCF or " \
+        "Granger test of ai_commit_share -> code_caused_incidents" in evidence.skipped
+    assert any("no dose-response test" in reason for reason in evidence.skipped)
+    # a driver active every week is still tested (here 20 commits a week never vary)
+    assert not any(t.driver == "commits" for t in evidence.tests)
+    busy = _weekly(share, incidents).assign(commits=rng.poisson(20, 60).astype(float))
+    assert any(t.driver == "commits" for t in time_series_tests(busy, None).tests)
+
+
 def test_too_few_weeks_skips_every_test_and_says_why() -> None:
     evidence = time_series_tests(_weekly(np.arange(10.0), np.arange(10.0)), None)
     assert evidence.tests == ()

@@ -17,7 +17,9 @@ family.
   trend), asking whether weeks with more AI changes have more incidents per change.
 
 Drivers are the weekly commit count and AI share of commits; outcomes are all incidents
-and code-caused incidents. Only the code-caused outcome can carry precedence or
+and code-caused incidents. A series above zero in fewer than 8 weeks is not tested: one
+week of AI commits that happens to precede an incident would otherwise "lead" it, since a
+correlation over a single spike is that spike. Only the code-caused outcome can carry precedence or
 dose-response evidence about code: an incident with no code cause was not caused by a
 commit, whatever the timing says.
 """
@@ -46,6 +48,8 @@ GRANGER_LAGS: tuple[int, ...] = (1, 2, 3, 4)
 AR_MAX_LAG = 4
 HAC_LAGS = 4
 MIN_WEEKS = 26
+#: The fewest weeks a driver or outcome must be above zero in to be tested at all.
+MIN_ACTIVE_WEEKS = 8
 METHOD = (
     "weekly series; pre-whitened cross-correlation (AR by AIC, lags 0-8), Granger SSR F "
     "tests (lags 1-4), first differences where an ADF test finds a unit root; interrupted "
@@ -71,12 +75,26 @@ def time_series_tests(weekly: pd.DataFrame, adoption: pd.Timestamp | None) -> Ti
                 if np.ptp(x) == 0 or np.ptp(y) == 0:
                     skipped.append(f"{driver} or {outcome} never varies: no CCF or Granger test")
                     continue
+                if sparse := _too_sparse({driver: x, outcome: y}):
+                    skipped.append(f"{sparse}: no CCF or Granger test of {driver} -> {outcome}")
+                    continue
                 x, y, differenced = _stationary(x, y)
                 tests.extend(_ccf_tests(x, y, driver, outcome, differenced))
                 tests.extend(_granger_tests(x, y, driver, outcome, differenced))
         for outcome in OUTCOMES:
             tests.extend(_glm_tests(series, outcome, adoption, skipped))
     return TimeSeriesEvidence(tuple(tests), METHOD, tuple(skipped))
+
+
+def _too_sparse(named: dict[str, FloatArray]) -> str:
+    """Why the series cannot be tested ("" when they can): one is above zero in fewer
+    than :data:`MIN_ACTIVE_WEEKS` weeks."""
+    for name, values in named.items():
+        active = int(np.count_nonzero(values))
+        if active < MIN_ACTIVE_WEEKS:
+            return (f"{name} is above zero in {active} week(s) of {len(values)}; "
+                    f"tests need {MIN_ACTIVE_WEEKS}")
+    return ""
 
 
 def _stationary(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray, bool]:
@@ -181,7 +199,9 @@ def _glm_tests(
         )
     else:
         skipped.append(f"no adoption point with 8 weeks each side: no ITS for {outcome}")
-    if weeks["ai_commit_share"].std() > 0:
+    if sparse := _too_sparse({"ai_commit_share": weeks["ai_commit_share"].to_numpy(float)}):
+        skipped.append(f"{sparse}: no dose-response test for {outcome}")
+    elif weeks["ai_commit_share"].std() > 0:
         exog = pd.DataFrame({"trend": trend, "ai_commit_share": weeks["ai_commit_share"]})
         yield from _poisson_terms(
             weeks, outcome, exog, ("ai_commit_share",), "dose_response",
