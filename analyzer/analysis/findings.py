@@ -125,16 +125,16 @@ def make_finding(
     )
 
 
-def period_text(period: Period) -> str:
+def period_text(period: Period, joiner: str = " to ") -> str:
     """``2024-01-01 to 2024-03-31`` (the end shown inclusive)."""
-    return f"{period.start} to {period.end - dt.timedelta(days=1)}"
+    return f"{period.start}{joiner}{period.end - dt.timedelta(days=1)}"
 
 
 def ci_text(low: float | None, high: float | None, fmt: str = "{:.2f}") -> str:
-    """``95% CI a-b``, or a note that there is none."""
+    """``95% CI a to b`` (a dash would read as a minus sign), or a note that there is none."""
     if low is None or high is None:
         return "no interval"
-    return f"95% CI {fmt.format(low)}-{fmt.format(high)}"
+    return f"95% CI {fmt.format(low)} to {fmt.format(high)}"
 
 
 def _significant(p_holm: float | None) -> bool:
@@ -162,17 +162,21 @@ def _adoption_findings(adoption: Adoption) -> Iterator[Finding]:
     )
 
 
+#: How a finding names the growth metrics it reports.
+_METRIC_WORDS = {"commits": "Commits", "ccn_total": "Total CCN", "nloc": "NLOC"}
+
+
 def _growth_findings(growth: Growth, adoption: Adoption) -> Iterator[Finding]:
     when = f"after {adoption.date}" if adoption.date else "in the second half"
     for rate in growth.rates:
-        if rate.metric not in ("commits", "ccn_total", "nloc"):
+        if rate.metric not in _METRIC_WORDS:
             continue
         acc = rate.acceleration
         verb = "grew" if rate.kind == "stock" else "ran at"
         yield make_finding(
             f"growth_{rate.metric}",
             "growth",
-            f"{rate.metric.replace('_', ' ')} {verb} {_num(rate.per_month_after)} a month "
+            f"{_METRIC_WORDS[rate.metric]} {verb} {_num(rate.per_month_after)} a month "
             f"{when} against {_num(rate.per_month_before)} before (change "
             f"{_num(acc.value)}, {ci_text(acc.ci_low, acc.ci_high, '{:.1f}')})",
             "co_occurrence",
@@ -336,7 +340,8 @@ def _decomposition_findings(decomposition: Decomposition) -> Iterator[Finding]:
     a, b = decomposition.period_a, decomposition.period_b
     if a is None or b is None or decomposition.volume_effect.value is None:
         return
-    between = f"between {period_text(a)} and {period_text(b)}"
+    # "between 2024-01-01 to 2024-03-31 and ..." would not parse: the periods take a dash
+    between = f"between the periods {period_text(a, ' – ')} and {period_text(b, ' – ')}"
     texts = {
         "volume": "more (or fewer) changes shipped at the same class mix and rates",
         "mix": "the shift of changes between authorship classes with different rates",

@@ -43,6 +43,14 @@ EVIDENCE_WORDS: Mapping[EvidenceLevel, str] = {
         "direct attribution of incidents to commits, controlled for change size and location"
     ),
 }
+#: The same levels in a word or two, for a narrow column.
+EVIDENCE_TAGS: Mapping[EvidenceLevel, str] = {
+    "co_occurrence": "co-occurrence",
+    "temporal_precedence": "temporal precedence",
+    "dose_response": "dose-response",
+    "direct_attribution": "direct attribution",
+    "controlled_attribution": "controlled attribution",
+}
 
 Driver = Literal["volume", "mix", "rate", "none", "inconclusive"]
 

@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from analyzer.analysis.findings import CLASS_WORDS, period_text
-from analyzer.analysis.result import EVIDENCE_WORDS, AnalysisResult, Estimate
+from analyzer.analysis.result import EVIDENCE_TAGS, EVIDENCE_WORDS, AnalysisResult, Estimate
 
 
 def render_summary(result: AnalysisResult) -> RenderableType:
@@ -116,7 +116,7 @@ def _findings(result: AnalysisResult) -> Table:
     table.add_column("evidence")
     table.add_column("finding")
     for finding in result.findings:
-        table.add_row(finding.evidence_level.replace("_", " "), escape(finding.statement))
+        table.add_row(EVIDENCE_TAGS[finding.evidence_level], escape(finding.statement))
     return table
 
 
