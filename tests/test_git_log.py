@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
+from pathlib import Path
 
 import pytest
 
+from analyzer.errors import RepositoryError
 from analyzer.git.log import parse_log, read_commits
 from analyzer.git.repository import list_commits, open_repository
+from analyzer.mining import mine_repositories
 from analyzer.models import Commit
 from tests.mining_repos import build_polyglot_history, git_bytes, numstat_by_commit
 from tests.repo_builder import RepoBuilder
@@ -160,3 +163,17 @@ def test_parser_rejects_output_it_does_not_understand() -> None:
 
     with pytest.raises(GitCommandError, match="unexpected git log output"):
         list(parse_log(iter([b"not a commit"])))
+
+
+def test_a_missing_blob_is_named_as_the_cause(repo: RepoBuilder, tmp_path: Path) -> None:
+    # A mirror without its large files, or a damaged clone: git cannot count the lines
+    # of a blob it does not have, and stops. The error says so and what to do.
+    repo.commit("one", {"a.py": "a = 1\n"})
+    repo.commit("two", {"a.py": "a = 2\n", "big.bin": b"\0" * 100})
+    blob = git_bytes(repo.path, "rev-parse", "HEAD:big.bin").decode().strip()
+    (repo.path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    with pytest.raises(RepositoryError) as caught:
+        mine_repositories([repo.path], db=tmp_path / "s.duckdb", workers=1)
+    message = str(caught.value)
+    assert f"the repository lacks an object git needs (fatal: unable to read {blob})" in message
+    assert "`git fsck` lists what is missing" in message

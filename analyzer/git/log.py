@@ -40,6 +40,8 @@ _MARKER = b"\x01JVN"
 LOG_FORMAT = "%x01JVN%x00%H%x00%P%x00%an%x00%ae%x00%ad%x00%cn%x00%ce%x00%cd%x00%B"
 _HEADER_FIELDS = 9
 _CHUNK_BYTES = 1 << 20
+#: How much of git's stderr an error quotes from (it names each object it could not read).
+_STDERR_SHOWN = 1 << 16
 _CHANGE_TYPES: dict[bytes, ChangeType] = {
     b"A": "A",
     b"M": "M",
@@ -126,7 +128,10 @@ def _stream_log(repo_dir: Path, args: list[str], revisions: Sequence[str]) -> It
             with contextlib.suppress(BrokenPipeError):  # git died early: its stderr says why
                 proc.stdin.write("\n".join(revisions).encode("ascii") + b"\n")
                 proc.stdin.close()
-            yield from parse_log(_tokens(proc.stdout))
+            try:
+                yield from parse_log(_tokens(proc.stdout))
+            except GitCommandError as exc:  # git's stderr usually says why its output was off
+                raise GitCommandError(_with_gits_words(str(exc), stderr)) from exc
             if proc.wait() != 0:
                 stderr.seek(0)
                 raise GitCommandError(describe_failure(repo_dir, ["log"], stderr.read()))
@@ -136,6 +141,19 @@ def _stream_log(repo_dir: Path, args: list[str], revisions: Sequence[str]) -> It
                 proc.wait()
             if proc.stdout is not None:
                 proc.stdout.close()
+
+
+def _with_gits_words(message: str, stderr: IO[bytes]) -> str:
+    """``message`` with what git wrote on ``stderr`` so far; objects git could not read
+    (a damaged clone, or a partial one that cannot fetch) are named as the cause."""
+    stderr.seek(0)
+    said = stderr.read(_STDERR_SHOWN).decode("utf-8", "backslashreplace").splitlines()
+    lines = [line.strip() for line in said if line.strip()]
+    unreadable = next((line for line in lines if "unable to read" in line), None)
+    if unreadable:
+        return (f"{message}: the repository lacks an object git needs ({unreadable}). "
+                "`git fsck` lists what is missing; fetch it again or mine a complete clone")
+    return f"{message}; git said: {lines[-1]}" if lines else message
 
 
 def read_tree_diff(repo_dir: Path, old: str, new: str) -> tuple[FileChange, ...]:
