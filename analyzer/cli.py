@@ -7,6 +7,7 @@ and a non-zero exit here, and nowhere else.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -55,6 +56,8 @@ ServiceOption = Annotated[
 ]
 
 err_console = SafeConsole(stderr=True)
+#: The width of a wide table written to a file or a pipe (Rich would otherwise use 80).
+WIDE_TABLE_COLUMNS = 160
 
 
 def _echo(text: str, nl: bool = True) -> None:
@@ -169,7 +172,11 @@ def attribution_rules(config: ConfigOption = None) -> None:
     from analyzer.attribution.tables import rules_table
     from analyzer.config import load_config
 
-    SafeConsole().print(rules_table(rules_from_config(load_config(file=config))))
+    console = SafeConsole()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # to a file or a pipe: wide enough that each rule's columns stay legible
+        console = SafeConsole(width=WIDE_TABLE_COLUMNS)
+    console.print(rules_table(rules_from_config(load_config(file=config))))
 
 
 @attribution_app.command("explain")

@@ -185,6 +185,17 @@ def test_cli_lists_the_rules_in_force_with_the_users_own(tmp_path: Path) -> None
     assert "disabled by your configuration: claude-code-footer" in result.stdout
 
 
+def test_rules_written_to_a_pipe_are_not_squeezed_into_80_columns(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "analyzer.cli", "attribution", "rules"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={"PATH": "/usr/bin:/bin"},  # no COLUMNS: Rich would use 80 for a pipe
+    )
+    assert result.returncode == 0, result.stderr
+    [row] = [line for line in result.stdout.splitlines() if "claude-code-coauthor " in line]
+    assert "│ coauthor_email " in row and r"│ ^noreply@anthropic\.com$ " in row
+
+
 def test_cli_reports_a_bad_rules_file_in_one_line_and_fails(tmp_path: Path) -> None:
     (tmp_path / "bad.toml").write_text(GOOD_RULE.replace("'^acme:'", "'(?<=a+)b'"))
     (tmp_path / "jevons.toml").write_text('[attribution]\nrules_file = "bad.toml"\n')
