@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from analyzer.analysis.reverts import detect_reverts, find_reverts, revert_rates
 from analyzer.store import Store, open_store
+from tests.mining_repos import run_jevons
 from tests.repo_builder import RepoBuilder
 
 
@@ -115,3 +117,30 @@ def test_revert_rate_by_class_with_wilson_intervals() -> None:
     assert (ai.ci_low, ai.ci_high) == pytest.approx(proportion_confint(3, 10, method="wilson"))
     (comparison,) = reverts.comparisons
     assert comparison.ratio == pytest.approx(0.3 / 0.05)
+
+
+def test_mining_records_reverts_and_the_summary_shows_them(
+    repo: RepoBuilder, tmp_path: Path
+) -> None:
+    # Until the miner recorded them, `jevons mine` + `jevons analyze` never saw a revert:
+    # only a direct call to detect_reverts filled commits.reverted_by.
+    when = dt.datetime(2024, 1, 1, 10, tzinfo=dt.UTC)
+    bad = repo.commit("Add a flag", {"a.py": "FLAG = 1\n"}, date=when)
+    repo.commit("Grow", {"b.py": "x = 1\n"}, date=when + dt.timedelta(days=1))
+    undo = repo.commit(f'Revert "Add a flag"\n\nThis reverts commit {bad}.', {"a.py": None},
+                       date=when + dt.timedelta(days=2))
+    db = tmp_path / "s.duckdb"
+    mine = run_jevons("mine", str(repo.path), "--db", str(db), "--workers", "1", cwd=tmp_path)
+    assert mine.returncode == 0, mine.stderr
+    stored = open_store(db, read_only=True).query(
+        "SELECT sha FROM commits WHERE reverted_by = ?", [undo])
+    assert stored == [(bad,)]
+    analysed = run_jevons("analyze", "--db", str(db), "--json", cwd=tmp_path)
+    assert json.loads(analysed.stdout)["reverts"]["reverted_commits"] == 1
+    summary = run_jevons("analyze", "--db", str(db), cwd=tmp_path).stdout
+    assert "Revert rate by class" in summary  # no incidents: reverts are the failure signal
+    # and nothing splits an incident count of zero into parts of zero
+    assert "Change failure rate" not in summary and "Change in incidents" not in summary
+    assert "code-caused incidents between" not in summary
+    human = next(line for line in summary.splitlines() if line.startswith("│ human"))
+    assert [cell.strip() for cell in human.split("│")[2:4]] == ["3", "1"]  # changes, reverted

@@ -338,7 +338,7 @@ def _churn_findings(churn: dict[str, ClassChurn]) -> Iterator[Finding]:
 
 def _decomposition_findings(decomposition: Decomposition) -> Iterator[Finding]:
     a, b = decomposition.period_a, decomposition.period_b
-    if a is None or b is None or decomposition.volume_effect.value is None:
+    if a is None or b is None or not decomposition.splits_anything:
         return
     # "between 2024-01-01 to 2024-03-31 and ..." would not parse: the periods take a dash
     between = f"between the periods {period_text(a, ' – ')} and {period_text(b, ' – ')}"

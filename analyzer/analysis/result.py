@@ -345,6 +345,13 @@ class Decomposition:
     replicates: int
     seed: int | None
 
+    @property
+    def splits_anything(self) -> bool:
+        """Both periods are known and hold an incident: with none, every part is zero."""
+        return (self.period_a is not None and self.period_b is not None
+                and self.volume_effect.value is not None
+                and self.incidents_a + self.incidents_b > 0)
+
 
 @dataclasses.dataclass(frozen=True)
 class TestResult:

@@ -30,10 +30,11 @@ def _parts(result: AnalysisResult) -> Iterator[RenderableType]:
         subtitle=EVIDENCE_WORDS[verdict.evidence_level],
     )
     yield _coverage(result)
-    if result.change_failure_rate:
+    if result.change_failure_rate and result.coverage.incidents:
         yield _failure_rates(result)
-    decomposition = result.decomposition
-    if decomposition.period_a is not None and decomposition.volume_effect.value is not None:
+    elif result.reverts.by_class:  # no incidents: reverts are the failure signal
+        yield _revert_rates(result)
+    if result.decomposition.splits_anything:
         yield _decomposition(result)
     if result.findings:
         yield _findings(result)
@@ -82,9 +83,19 @@ def _failure_rates(result: AnalysisResult) -> Table:
             f"{prop.n:,}",
             f"{prop.count:,}",
             _pct(prop.rate),
-            f"{_pct(prop.ci_low)}-{_pct(prop.ci_high)}",
+            f"{_pct(prop.ci_low)} to {_pct(prop.ci_high)}",
             "" if per_kloc is None or per_kloc.per_kloc is None else f"{per_kloc.per_kloc:.2f}",
         )
+    return table
+
+
+def _revert_rates(result: AnalysisResult) -> Table:
+    table = Table(title="Revert rate by class (95% Wilson interval)")
+    for column in ("class", "changes", "reverted later", "rate", "interval"):
+        table.add_column(column)
+    for cls, prop in result.reverts.by_class.items():
+        table.add_row(CLASS_WORDS.get(cls, escape(cls)), f"{prop.n:,}", f"{prop.count:,}",
+                      _pct(prop.rate), f"{_pct(prop.ci_low)} to {_pct(prop.ci_high)}")
     return table
 
 

@@ -35,6 +35,7 @@ from analyzer.mining.measure import MetricSettings
 from analyzer.mining.plan import plan_history, settings_fingerprint
 from analyzer.mining.pool import MetricPool
 from analyzer.mining.progress import MiningObserver, SilentObserver
+from analyzer.mining.reverts import record_reverts
 from analyzer.mining.sources import RepositorySource, local_path, read_sources
 from analyzer.mining.summary import RepositoryFailure, RepositorySummary
 from analyzer.mining.workers import HistoryReader, LocalWorkers, MiningWorkers
@@ -197,6 +198,7 @@ def mine_repository(
     label_new_merges(store, plan.repo_id, repo.path, repo.head_sha, attributor, history)
     seconds = time.perf_counter() - started
     with store.transaction() as conn:
+        record_reverts(conn, plan.repo_id)  # from the messages, over the whole history again
         record_mine(conn, _record(plan.repo_id, repo, history, len(scope), seconds))
     summary = RepositorySummary(
         repo_id=plan.repo_id,
