@@ -63,14 +63,16 @@ def _drop_unknown(rows: pd.DataFrame) -> pd.DataFrame:
 def waterfall_steps(decomposition: Decomposition) -> pd.DataFrame:
     """Period A's incidents, then the volume, mix and rate effects and the change in
     incidents with no code cause, ending at period B's incidents. Empty when the
-    decomposition could not be computed."""
+    decomposition could not be computed, or has no incident to split."""
     effects: list[tuple[str, Estimate]] = [
         ("Volume effect", decomposition.volume_effect),
         ("Mix effect", decomposition.mix_effect),
         ("Rate effect", decomposition.rate_effect),
         ("No code cause", decomposition.unlinked_incidents.change),
     ]
-    if decomposition.period_a is None or any(e.value is None for _, e in effects):
+    if decomposition.period_a is None or not decomposition.splits_anything or any(
+        e.value is None for _, e in effects
+    ):
         return pd.DataFrame(columns=["label", "start", "end", "top", "change", "text", "kind",
                                      "ci_low", "ci_high", "effect_low", "effect_high"])
     label_a = f"Period A ({decomposition.period_a.label})"

@@ -48,7 +48,9 @@ def test_periods_are_whole_months_compared_with_as_many_before() -> None:
     assert quarter.current.end == dt.date(2026, 4, 1)
     half = review_periods(dt.date(2025, 2, 1), dt.date(2025, 7, 31))
     assert half.months == 6 and half.previous.start == dt.date(2024, 8, 1)
-    assert half.current.label == "2025-02 to 2025-07"
+    assert half.current.label == "2025-02 – 2025-07"
+    assert review_periods("2025-03-01", "2025-03-31").current.label == "2025-03"
+    assert review_periods("2025-01-01", "2025-12-31").previous.label == "2024"
     for bad in (("2026-01-02", "2026-03-31"), ("2026-01-01", "2026-03-30"),
                 ("2026-04-01", "2026-03-31"), ("2026-13-01", "2026-12-31")):
         with pytest.raises(ReportError, match=r"--from|not a date"):

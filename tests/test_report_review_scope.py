@@ -4,14 +4,17 @@ the page says what it was narrowed to."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from subprocess import CompletedProcess
 
 import pytest
 
 from analyzer.analysis import analyze
+from analyzer.mining import mine_repositories
 from analyzer.reports.review import build_review, render_review_html
 from tests.mining_repos import run_jevons
+from tests.repo_builder import RepoBuilder
 from tests.report_html import Document
 from tests.scope_repos import ScopedStore, build_scoped_store
 
@@ -102,3 +105,16 @@ def test_cli_narrows_the_review_and_warns_of_a_service_no_incident_names(
     analysed = run_jevons("analyze", "--db", str(scoped.db), "--service", "Pay", cwd=tmp_path)
     assert analysed.returncode == 0, analysed.stderr
     assert f"warning: {warning}" in analysed.stderr
+
+
+def test_a_review_with_no_incidents_splits_nothing(repo: RepoBuilder, tmp_path: Path) -> None:
+    start = dt.datetime(2024, 1, 3, 10, tzinfo=dt.UTC)
+    for day in range(0, 56, 4):  # a change every four days through January and February
+        repo.commit(f"change {day}", {"a.py": f"x = {day}\n"}, date=start + dt.timedelta(day))
+    mine_repositories([repo.path], db=tmp_path / "s.duckdb", workers=1)
+    review = build_review("2024-02-01", "2024-02-29", tmp_path / "s.duckdb")
+    decomposition = review.combined.result.decomposition
+    assert decomposition.is_computed and not decomposition.splits_anything
+    page = Document(render_review_html(review)).text
+    assert "No incident in 2024-01 or 2024-02: there is no change in incidents to split." in page
+    assert "Volume effect" not in page  # no table, and no waterfall, of zeros

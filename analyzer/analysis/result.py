@@ -346,11 +346,15 @@ class Decomposition:
     seed: int | None
 
     @property
-    def splits_anything(self) -> bool:
-        """Both periods are known and hold an incident: with none, every part is zero."""
+    def is_computed(self) -> bool:
+        """Both periods are known and the parts were estimated."""
         return (self.period_a is not None and self.period_b is not None
-                and self.volume_effect.value is not None
-                and self.incidents_a + self.incidents_b > 0)
+                and self.volume_effect.value is not None)
+
+    @property
+    def splits_anything(self) -> bool:
+        """Computed, and a period holds an incident: with none, every part is zero."""
+        return self.is_computed and self.incidents_a + self.incidents_b > 0
 
 
 @dataclasses.dataclass(frozen=True)

@@ -115,7 +115,7 @@ def waterfall(decomposition: Decomposition) -> Markup | None:
     ]
     if decomposition.period_a is None or decomposition.period_b is None or any(
         e.value is None for _, e in effects
-    ):
+    ) or not decomposition.splits_anything:
         return None
     steps = [svg.Step(decomposition.period_a.label, 0.0, float(decomposition.incidents_a),
                       total=True)]

@@ -317,5 +317,9 @@ def _label(start: dt.date, end: dt.date, months: int) -> str:
     if months == 3 and start.month in (1, 4, 7, 10):
         return f"Q{(start.month - 1) // 3 + 1} {start.year}"
     last = end - dt.timedelta(days=1)
-    return f"{start:%Y-%m} to {last:%Y-%m}"
+    if months == 1:
+        return f"{start:%Y-%m}"
+    if months == 12 and start.month == 1:
+        return str(start.year)
+    return f"{start:%Y-%m} – {last:%Y-%m}"  # a dash: the label sits in "from A to B"
 

@@ -85,7 +85,10 @@ def main() -> None:
         "Incidents with no code cause are shown apart.")
     steps = tables.waterfall_steps(decomposition)
     if steps.empty:
-        st.info(escape_markdown(f"No decomposition for this scope: {decomposition.method}."))
+        st.info(escape_markdown(
+            "No incident in either period: there is no change in incidents to split."
+            if decomposition.is_computed
+            else f"No decomposition for this scope: {decomposition.method}."))
         return
     a, b = decomposition.period_a, decomposition.period_b
     assert a is not None and b is not None
