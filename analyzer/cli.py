@@ -16,7 +16,12 @@ import typer
 from rich.markup import escape
 
 from analyzer.errors import JevonsError, NotBuiltYetError
-from analyzer.interruption import EXIT_INTERRUPTED, interruption_line, was_interrupted
+from analyzer.interruption import (
+    EXIT_INTERRUPTED,
+    interruption_line,
+    noting_interrupts,
+    was_interrupted,
+)
 from analyzer.terminal import SafeConsole, print_plain
 
 app = typer.Typer(
@@ -276,7 +281,7 @@ def link(
     if churn:
         lines += compute_churn(_db(db), config=settings).lines()
     for line in lines:
-        SafeConsole().print(escape(line), highlight=False)
+        _echo(line)  # whole lines: a log or a pipe gets no mid-sentence breaks
 
 
 @app.command()
@@ -468,18 +473,19 @@ def demo(
 def main() -> None:
     """Entry point: run the app, turning Jevons errors into one line and a non-zero exit,
     and Ctrl-C into one line saying how to resume (exit 130), never a traceback."""
-    try:
-        app()
-    except JevonsError as exc:
-        err_console.print(
-            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
-        )
-        sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, SystemExit) as exc:
-        if not was_interrupted(exc):
-            raise
-        print_plain(err_console, interruption_line(sys.argv[1:]))
-        sys.exit(EXIT_INTERRUPTED)
+    with noting_interrupts():
+        try:
+            app()
+        except BaseException as exc:
+            if was_interrupted(exc):  # whatever it became on the way (DuckDB's own error)
+                print_plain(err_console, interruption_line(sys.argv[1:]))
+                sys.exit(EXIT_INTERRUPTED)
+            if not isinstance(exc, JevonsError):
+                raise
+            err_console.print(
+                f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+            )
+            sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":

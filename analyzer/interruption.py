@@ -4,12 +4,20 @@ Every writing command is transactional (a mining batch, an incident file, a link
 relabelling run lands whole or not at all), so an interrupted run never leaves half of
 anything; what differs is what was already kept and how to resume. The command line's
 error boundary prints :func:`interruption_line` and exits with 130 (128 + SIGINT).
+
+Not every library lets Ctrl-C through as ``KeyboardInterrupt``: DuckDB stops the query it
+is running and raises ``RuntimeError("Query interrupted")``. So the boundary also notes the
+signal itself (:func:`noting_interrupts`): whatever error it then ends in, it was Ctrl-C.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shlex
-from collections.abc import Sequence
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from types import FrameType
 
 EXIT_INTERRUPTED = 130
 
@@ -51,9 +59,39 @@ def interruption_line(args: Sequence[str]) -> str:
     return f"interrupted: {hint.format(command=shlex.join(['jevons', *args]))}"
 
 
+_noted = threading.Event()
+
+
+def _note_and_raise(signum: int, frame: FrameType | None) -> None:
+    _noted.set()
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def noting_interrupts() -> Iterator[None]:
+    """Within: Ctrl-C raises ``KeyboardInterrupt`` as usual and is also remembered, for
+    :func:`was_interrupted` in the block's own error handlers. Off the main thread, or where SIGINT is ignored (a job
+    started with ``nohup``), nothing changes."""
+    _noted.clear()
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    ):
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, _note_and_raise)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        _noted.clear()  # the caller's handlers, inside the block, have seen it
+
+
 def was_interrupted(exc: BaseException) -> bool:
-    """Whether ``exc`` is, or was raised while handling, a ``KeyboardInterrupt`` (Typer
-    turns Ctrl-C into an exit with status 130, Click into an ``Abort``)."""
+    """Whether Ctrl-C was noted, or ``exc`` is, or was raised while handling, a
+    ``KeyboardInterrupt`` (Typer turns Ctrl-C into an exit with status 130, Click into an
+    ``Abort``)."""
+    if _noted.is_set():
+        return True
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:

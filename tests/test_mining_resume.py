@@ -128,8 +128,9 @@ def test_ctrl_c_stops_the_mine_cleanly_and_the_next_run_finishes_it(
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.02)
     proc.send_signal(signal.SIGINT)  # what Ctrl-C sends to the miner
-    assert proc.wait(timeout=60) == 130
+    code = proc.wait(timeout=60)
     stderr = proc.stderr.read().decode() if proc.stderr else ""
+    assert code == 130, stderr
     assert "Traceback" not in stderr
     [line] = stderr.strip().splitlines()
     assert line.startswith("interrupted:") and "again" in line

@@ -4,15 +4,18 @@ running it again gives the store an uninterrupted run gives."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from analyzer.interruption import noting_interrupts, was_interrupted
 from analyzer.store.schema import SCHEMA_VERSION, TABLES
 from tests.hardening.cli_runs import ctrl_c_reaches_child, jevons_env, jevons_process
 from tests.hardening.torture_repos import build_long_python_history, mine
@@ -160,3 +163,16 @@ def test_ctrl_c_while_the_command_line_loads_stops_cleanly(tmp_path: Path) -> No
         preexec_fn=ctrl_c_reaches_child,
     )  # fmt: skip
     _assert_clean_stop(proc.returncode, proc.stderr, "re-importing changes nothing")
+
+
+def test_ctrl_c_that_duckdb_turns_into_its_own_error_is_still_an_interruption() -> None:
+    # DuckDB stops the query Ctrl-C lands in and raises RuntimeError("Query interrupted"),
+    # with no KeyboardInterrupt behind it: the command line ended in a traceback, exit 1.
+    conn = duckdb.connect()
+    with noting_interrupts():
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+        with pytest.raises(RuntimeError, match="interrupted") as caught:
+            conn.execute("SELECT count(*) FROM range(10000000000) t(i) WHERE i % 7 = 3").fetchall()
+        assert caught.value.__context__ is None and caught.value.__cause__ is None
+        assert was_interrupted(caught.value)
+    assert not was_interrupted(RuntimeError("Query interrupted"))  # only a noted Ctrl-C
