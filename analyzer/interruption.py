@@ -70,8 +70,8 @@ def _note_and_raise(signum: int, frame: FrameType | None) -> None:
 @contextlib.contextmanager
 def noting_interrupts() -> Iterator[None]:
     """Within: Ctrl-C raises ``KeyboardInterrupt`` as usual and is also remembered, for
-    :func:`was_interrupted` in the block's own error handlers. Off the main thread, or where SIGINT is ignored (a job
-    started with ``nohup``), nothing changes."""
+    :func:`was_interrupted` in the block's own error handlers. Off the main thread, or
+    where SIGINT is ignored (a job started with ``nohup``), nothing changes."""
     _noted.clear()
     if threading.current_thread() is not threading.main_thread() or (
         signal.getsignal(signal.SIGINT) is signal.SIG_IGN

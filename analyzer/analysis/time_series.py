@@ -19,9 +19,9 @@ family.
 Drivers are the weekly commit count and AI share of commits; outcomes are all incidents
 and code-caused incidents. A series above zero in fewer than 8 weeks is not tested: one
 week of AI commits that happens to precede an incident would otherwise "lead" it, since a
-correlation over a single spike is that spike. Only the code-caused outcome can carry precedence or
-dose-response evidence about code: an incident with no code cause was not caused by a
-commit, whatever the timing says.
+correlation over a single spike is that spike. Only the code-caused outcome can carry
+precedence or dose-response evidence about code: an incident with no code cause was not
+caused by a commit, whatever the timing says.
 """
 
 from __future__ import annotations
