@@ -454,16 +454,15 @@ def demo(
         summary_lines,
     )
 
-    console = SafeConsole(highlight=False)
-    console.print(escape(f"Jevons demo: scenario {scenario}, output in {out}/"))
-    result = run_demo(scenario, out, on_step=lambda step: console.print(escape(outcome_line(step))))
-    for line in summary_lines(result):
-        console.print(escape(line), soft_wrap=True)
+    _echo(f"Jevons demo: scenario {scenario}, output in {out}/")
+    result = run_demo(scenario, out, on_step=lambda step: _echo(outcome_line(step)))
+    for line in summary_lines(result):  # whole lines: a terminal wraps them, a log keeps them
+        _echo(line)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     launcher, sentence = dashboard_decision(
         result, no_dashboard=no_dashboard, interactive=interactive
     )
-    console.print(escape(sentence))
+    _echo(sentence)
     if launcher is not None:
         call_with(launcher, db=result.context.db)
     if any(step.status == "failed" for step in result.outcomes):
