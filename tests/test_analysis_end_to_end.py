@@ -225,3 +225,32 @@ def test_no_ai_commits_says_there_is_no_ai_class(tmp_path: Path) -> None:
 def test_a_missing_store_file_is_an_error_naming_what_to_run(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="jevons mine"):
         analyze(tmp_path / "nowhere.duckdb")
+
+
+def test_incident_records_that_begin_late_bound_every_incident_figure(tmp_path: Path) -> None:
+    # Incident tracking began 70 weeks into a 104-week history: before that, "no incident"
+    # means "not recorded". Comparing those weeks' changes with later ones would read
+    # the start of the records as a rise in incidents, and dilute every failure rate.
+    store = build_store(tmp_path / "s.duckdb", STORIES["volume"])
+    tracked_from = "2024-05-06"  # week 70
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM incident_links WHERE incident_id IN (SELECT incident_id "
+                     "FROM incidents WHERE created_at < ?)", [tracked_from])
+        conn.execute("DELETE FROM incidents WHERE created_at < ?", [tracked_from])
+    (first_incident,) = store.query("SELECT min(created_at) FROM incidents")[0]
+    since = store.query(
+        "SELECT count(*) FROM commits WHERE committed_at >= ? AND NOT is_merge",
+        [first_incident.replace(hour=0, minute=0, second=0, microsecond=0)])[0][0]
+    result = analyze(store, replicates=200)
+    caveat = result.caveats[0]
+    assert caveat.startswith(f"Incident records begin on {first_incident.date()}")
+    assert f"use only the {since:,} of {result.coverage.changes:,} changes" in caveat
+    assert sum(p.n for p in result.change_failure_rate.values()) == since
+    d = result.decomposition
+    assert d.period_a is not None and d.period_a.start == first_incident.date()
+    weeks = {t.n for t in result.time_series.tests if t.family == "granger"}
+    assert weeks and max(weeks) <= 35  # the weeks since the records began, not all 104
+    # a store whose records cover its history is left as it is
+    whole = analyze(build_store(tmp_path / "whole.duckdb", STORIES["volume"]), replicates=200)
+    assert not any(c.startswith("Incident records begin") for c in whole.caveats)
+    assert sum(p.n for p in whole.change_failure_rate.values()) == whole.coverage.changes

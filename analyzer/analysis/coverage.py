@@ -10,6 +10,11 @@ from analyzer.analysis.frames import AI_CLASSES, UNATTRIBUTED, Frames, changes
 from analyzer.analysis.result import Coverage
 
 MIN_WEEKS_FOR_TRENDS = 26
+#: Incident records are taken to begin late (tracking started after the code did) when
+#: the first comes this many mean gaps between incidents after the first change, and at
+#: least :data:`LATE_RECORDS_MIN_DAYS` after it.
+LATE_RECORDS_GAPS = 5
+LATE_RECORDS_MIN_DAYS = 90
 MIN_INCIDENTS = 10
 MIN_CHANGES = 30
 TEAM_GROWTH = 1.25
@@ -45,6 +50,37 @@ def data_coverage(frames: Frames, adoption: dt.date | None, weeks: int) -> Cover
         churn_available=not frames.churn.empty,
         enough_for=enough,
         caveats=tuple(_caveats(frames, shipped, adoption, weeks, ai_commits)),
+    )
+
+
+def incident_records_start(
+    shipped: pd.DataFrame, incidents: pd.DataFrame
+) -> pd.Timestamp | None:
+    """The day incident records seem to begin, when that is well after the first change:
+    before it, "no incident" means "not recorded", and a change from then can neither
+    fail nor count as not failing. ``None`` when the records cover the changes.
+
+    Well after: :data:`LATE_RECORDS_GAPS` times the mean gap between incidents, and at
+    least :data:`LATE_RECORDS_MIN_DAYS` days. The first incident is a conservative start
+    (tracking may have begun a little earlier, with nothing to record).
+    """
+    if len(incidents) < 2 or shipped.empty:
+        return None
+    created = incidents["created_at"].sort_values()
+    first, last = created.iloc[0], created.iloc[-1]
+    mean_gap = (last - first) / (len(created) - 1)
+    lead = first - shipped["committed_at"].min()
+    threshold = max(LATE_RECORDS_GAPS * mean_gap, pd.Timedelta(days=LATE_RECORDS_MIN_DAYS))
+    return pd.Timestamp(first).normalize() if lead > threshold else None
+
+
+def late_records_caveat(start: pd.Timestamp, shipped: pd.DataFrame, kept: int) -> str:
+    """What :func:`incident_records_start` changed, in words."""
+    return (
+        f"Incident records begin on {start.date()}, long after the first change "
+        f"({shipped['committed_at'].min().date()}): change failure rates, incident rates, "
+        "the count model, the decomposition and the time-series tests use only the "
+        f"{kept:,} of {len(shipped):,} changes made since then."
     )
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 from analyzer.analysis.adoption import adoption_summary
 from analyzer.analysis.churn import churn_by_class
 from analyzer.analysis.count_model import fit_count_model
-from analyzer.analysis.coverage import data_coverage
+from analyzer.analysis.coverage import data_coverage, incident_records_start, late_records_caveat
 from analyzer.analysis.decomposition import (
     decompose_incident_change,
     decomposition_input,
@@ -117,28 +117,42 @@ def analyze_frames(
     adoption = adoption_summary(shipped, config.adoption_date, classes)
     series = build_series(shipped, frames.history, frames.incidents, frames.inducing, span,
                           classes)
-    concurrent = _concurrent(shipped, adoption.date)
-    failing = shipped["incidents_induced"] > 0
-    cfr = class_proportions(shipped["authorship"], failing, classes)
+    # incident figures only over the changes made while incidents were being recorded
+    records_start = incident_records_start(shipped, frames.incidents)
+    observed = shipped if records_start is None else shipped[
+        shipped["committed_at"] >= records_start
+    ]
+    concurrent = _concurrent(observed, adoption.date)
+    failing = observed["incidents_induced"] > 0
+    cfr = class_proportions(observed["authorship"], failing, classes)
     cfr_compared = compare_proportions(
-        class_proportions(shipped.loc[concurrent, "authorship"], failing[concurrent], classes),
+        class_proportions(observed.loc[concurrent, "authorship"], failing[concurrent], classes),
         name="change failure rate",
     )
-    rates = incident_rates(shipped, frames.inducing_all, classes, concurrent)
-    reverts = revert_rates(shipped, classes, concurrent)
-    model = fit_count_model(shipped, classes)
+    rates = incident_rates(observed, frames.inducing_all, classes, concurrent)
+    reverts = revert_rates(shipped, classes, _concurrent(shipped, adoption.date))
+    model = fit_count_model(observed, classes)
+    weekly = series.weekly if records_start is None else series.weekly[
+        series.weekly["period"] >= records_start - pd.Timedelta(days=6)  # its first week
+    ].reset_index(drop=True)
     time_series = time_series_tests(
-        series.weekly, pd.Timestamp(adoption.date) if adoption.date else None
+        weekly, pd.Timestamp(adoption.date) if adoption.date else None
     )
     cfr_compared, rate_tests, revert_tests, model, time_series = _holm(
         cfr_compared, rates.comparisons, reverts.comparisons, model, time_series
     )
     rates = dataclasses.replace(rates, comparisons=rate_tests)
     reverts = dataclasses.replace(reverts, comparisons=revert_tests)
-    decomposition = _decompose(frames, shipped, classes, span, adoption.date, periods,
-                               seed, replicates)
+    observed_span = span if span is None or records_start is None else (
+        max(span[0], records_start), span[1]
+    )
+    decomposition = _decompose(frames, observed, classes, observed_span, adoption.date,
+                               periods, seed, replicates)
     load = incident_load(frames.incidents, adoption.date, span)
     coverage = data_coverage(frames, adoption.date, len(series.weekly))
+    if records_start is not None:
+        caveat = late_records_caveat(records_start, shipped, len(observed))
+        coverage = dataclasses.replace(coverage, caveats=(caveat, *coverage.caveats))
     churn = churn_by_class(frames.churn, shipped, classes, config.churn_windows_days)
     growth = growth_summary(series.monthly, shipped, frames.history, classes, adoption.date,
                             span)
