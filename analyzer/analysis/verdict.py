@@ -72,7 +72,14 @@ def _unlinked_verdict(
 ) -> Verdict:
     lead = d.separation.get("unlinked-code", Estimate(None))
     share = unlinked / total
-    reasons.append(f"{share:.0%} of the change is in incidents with no code cause")
+    # a share over 100%: code-caused incidents moved the other way, and a percentage of
+    # the net change would read as nonsense
+    beyond = share > 1
+    reasons.append(
+        f"incidents with no code cause changed by {unlinked:+.0f}, more than the whole "
+        f"change ({total:+.0f}): code-caused incidents moved the other way"
+        if beyond else f"{share:.0%} of the change is in incidents with no code cause"
+    )
     if not _clears_zero(lead, 1.0 if total > 0 else -1.0):
         reasons.append("but the bootstrap interval does not separate it from the code-caused part")
         return _inconclusive("the change is mostly, but not clearly, without code cause", reasons)
@@ -80,8 +87,12 @@ def _unlinked_verdict(
         primary_driver="none",
         evidence_level="co_occurrence",
         statement=(
-            f"Incidents changed by {total:+.0f} between the periods, and {share:.0%} of that is "
-            "incidents with no code cause (no commit introduced them): the change co-occurs "
+            f"Incidents changed by {total:+.0f} between the periods, and "
+            + (f"those with no code cause by {unlinked:+.0f} (no commit introduced them; "
+               "code-caused ones moved the other way)" if beyond else
+               f"{share:.0%} of that is incidents with no code cause (no commit introduced "
+               "them)")
+            + ": the change co-occurs "
             "with AI adoption in time, and nothing in the data ties it to code; evidence: "
             "co-occurrence in time only."
         ),
@@ -108,7 +119,8 @@ def _code_verdict(
     interval = ci_text(best.ci_low, best.ci_high, "{:+.1f}")
     reasons.append(
         f"{top} explains {best.value or 0.0:+.1f} ({interval}) of the code-caused change, "
-        f"{share:.0%}"
+        + (f"{share:.0%}" if share <= 1 else "more than all of it: other effects pull the "
+           "other way")
     )
     if not _clears_zero(best, direction):
         return _inconclusive(f"the {top} effect's interval includes zero", reasons)
