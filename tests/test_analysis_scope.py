@@ -4,6 +4,7 @@ figure is worked out by hand (see :mod:`tests.scope_repos`)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -11,6 +12,8 @@ from typer.testing import CliRunner
 from analyzer.analysis import AnalysisResult, analyze
 from analyzer.analysis.run import load_frames
 from analyzer.cli import app
+from analyzer.mining import mine_repositories
+from tests.repo_builder import RepoBuilder
 from tests.scope_repos import ScopedStore, build_scoped_store
 
 REPLICATES = 50
@@ -121,3 +124,17 @@ def test_cli_takes_the_path_prefix_and_the_service(scoped: ScopedStore) -> None:
     assert document["coverage"]["incidents"] == 2  # PAY-1 (c1 touches a/), unlinked PAY-4
     human = document["change_failure_rate"]["human"]
     assert (human["count"], human["n"]) == (1, 3)
+
+
+def test_a_repository_no_incident_is_linked_to_is_named_in_a_caveat(
+    tmp_path: Path, repo: RepoBuilder
+) -> None:
+    scoped = build_scoped_store(tmp_path / "scoped")
+    for n in range(3):
+        repo.commit(f"quiet {n}", {"q.py": f"q = {n}\n"})
+    mine_repositories([repo.path], db=scoped.db, workers=1)
+    caveats = analyze(scoped.db, replicates=REPLICATES).caveats
+    assert f"No incident is linked to any commit of {repo.path.name}: their 3 changes count " \
+        "as never failing." in " ".join(caveats)
+    alone = analyze(scoped.db, repo="scoped-repo", replicates=REPLICATES).caveats
+    assert not any(c.startswith("No incident is linked") for c in alone)

@@ -60,3 +60,6 @@ def test_an_effect_beyond_the_whole_code_caused_change_is_said_in_words() -> Non
     reason = next(r for r in verdict.reasons if r.startswith("rate explains"))
     assert reason.endswith("more than all of it: other effects pull the other way")
     assert "390%" not in " ".join(verdict.reasons)
+    assert verdict.primary_driver == "rate"
+    assert "+2.0 from H1 2025 to H2 2025; the largest part, which other effects offset (+7.8" \
+        in verdict.statement  # not "most of it": +7.8 is more than all of +2.0

@@ -90,6 +90,7 @@ def _caveats(
     return [
         *_history_caveats(shipped, weeks),
         *_incident_caveats(frames.incidents),
+        *_unlinked_repository_caveats(frames, shipped),
         *_attribution_caveats(shipped, ai),
         *_team_caveats(shipped, adoption),
     ]
@@ -121,6 +122,25 @@ def _incident_caveats(incidents: pd.DataFrame) -> list[str]:
             "incidents have no code cause)."
         ]
     return []
+
+
+def _unlinked_repository_caveats(frames: Frames, shipped: pd.DataFrame) -> list[str]:
+    """Several repositories, and incidents linked to some but none to others: the others'
+    changes all count as never failing, which is true only if their incidents are in the
+    records."""
+    linked = set(frames.links["repo_id"])
+    if not linked or frames.incidents.empty:
+        return []
+    silent = sorted(set(shipped["repo_id"]) - linked)
+    if not silent:
+        return []
+    changes = int(shipped["repo_id"].isin(silent).sum())
+    names = ", ".join(silent[:5]) + (f" and {len(silent) - 5} more" if len(silent) > 5 else "")
+    return [
+        f"No incident is linked to any commit of {names}: their {changes:,} changes count "
+        "as never failing. If their incidents are not among the records, analyse the other "
+        "repositories alone (--repo)."
+    ]
 
 
 def _attribution_caveats(shipped: pd.DataFrame, ai: int) -> list[str]:

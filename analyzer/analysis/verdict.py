@@ -137,7 +137,8 @@ def _code_verdict(
         evidence_level=level,
         statement=(
             f"Code-caused incidents changed by {code:+.1f} from {labels[0]} to {labels[1]}; "
-            f"most of it ({best.value or 0.0:+.1f}, {interval}) is"
+            + ("most of it" if share <= 1 else "the largest part, which other effects offset")
+            + f" ({best.value or 0.0:+.1f}, {interval}) is"
             f" {_EFFECT_WORDS[top]}{detail}; evidence: {EVIDENCE_WORDS[level]}."
         ),
         explained_share=share,
