@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -135,12 +136,17 @@ def _unlinked_repository_caveats(frames: Frames, shipped: pd.DataFrame) -> list[
     if not silent:
         return []
     changes = int(shipped["repo_id"].isin(silent).sum())
-    names = ", ".join(silent[:5]) + (f" and {len(silent) - 5} more" if len(silent) > 5 else "")
     return [
-        f"No incident is linked to any commit of {names}: their {changes:,} changes count "
-        "as never failing. If their incidents are not among the records, analyse the other "
-        "repositories alone (--repo)."
+        f"No incident is linked to any commit of {some_names(silent, 5)}: their {changes:,} "
+        "changes count as never failing. If their incidents are not among the records, "
+        "analyse the other repositories alone (--repo)."
     ]
+
+
+def some_names(names: Sequence[str], shown: int = 12) -> str:
+    """Up to ``shown`` names, and how many more."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def _attribution_caveats(shipped: pd.DataFrame, ai: int) -> list[str]:

@@ -13,7 +13,12 @@ import pandas as pd
 from analyzer.analysis.adoption import adoption_summary
 from analyzer.analysis.churn import churn_by_class
 from analyzer.analysis.count_model import fit_count_model
-from analyzer.analysis.coverage import data_coverage, incident_records_start, late_records_caveat
+from analyzer.analysis.coverage import (
+    data_coverage,
+    incident_records_start,
+    late_records_caveat,
+    some_names,
+)
 from analyzer.analysis.decomposition import (
     decompose_incident_change,
     decomposition_input,
@@ -379,12 +384,6 @@ def _explicit_periods(
             raise AnalysisError(f"{name} must be (start, end) dates with start before end")
         built.append(Period(first, last, f"{first} to {last}"))
     return built[0], built[1]
-
-
-def some_names(names: Sequence[str], shown: int = 12) -> str:
-    """Up to ``shown`` names, and how many more."""
-    more = len(names) - shown
-    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def unknown_service_warning(db: Path | str | Store | None, service: str | None) -> str | None:
