@@ -4,9 +4,9 @@ Proportions (a change linked to an incident, a change later reverted) get Wilson
 intervals and are compared with the reference class (human) as a ratio of proportions
 (statsmodels ``test_proportions_2indep``/``confint_proportions_2indep``, log-adjusted).
 When either class has no such change, the log-adjusted interval (which adds half a change
-to each count) no longer holds the estimate, 0 or infinity, and when both have nothing
-else it shrinks to a point; Fisher's exact test (scipy) and Donner and Zou's MOVER-R
-interval from the two Wilson intervals are used instead.
+to each count) no longer holds the estimate, 0 or infinity, and when every change of both
+classes has it, the interval shrinks to a point; Fisher's exact test (scipy) and Donner
+and Zou's MOVER-R interval from the two Wilson intervals are used instead.
 Incident rates per changed line get exact (Garwood) Poisson intervals and the two-sample
 score test of the rate ratio (``test_poisson_2indep``); when either class has no incident
 the score test and interval degenerate, so the exact conditional test and the MOVER
