@@ -107,6 +107,9 @@ class AnalysisConfig:
 
     adoption_date: dt.date | None = None
     churn_windows_days: tuple[int, ...] = (14, 28)
+    #: When incident records begin; default: inferred from the first incident, when that
+    #: comes long after the first change (see ``coverage.incident_records_start``).
+    incident_records_start: dt.date | None = None
 
 
 @dataclasses.dataclass(frozen=True)

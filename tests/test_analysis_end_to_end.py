@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from analyzer.analysis import analyze
 from analyzer.analysis.result import EVIDENCE_LADDER, AnalysisResult
 from analyzer.analysis.reverts import detect_reverts
 from analyzer.analysis.synthetic import SyntheticSpec, build_store
+from analyzer.config import AnalysisConfig
 from analyzer.errors import AnalysisError, StoreError
 from analyzer.store import open_store
+from tests.mining_repos import run_jevons
 
 REQUIRED = ("adoption", "change_failure_rate", "decomposition", "findings", "verdict")
 
@@ -254,3 +257,22 @@ def test_incident_records_that_begin_late_bound_every_incident_figure(tmp_path: 
     whole = analyze(build_store(tmp_path / "whole.duckdb", STORIES["volume"]), replicates=200)
     assert not any(c.startswith("Incident records begin") for c in whole.caveats)
     assert sum(p.n for p in whole.change_failure_rate.values()) == whole.coverage.changes
+
+
+def test_the_start_of_incident_records_can_be_given(tmp_path: Path) -> None:
+    # tracking began before the first incident: the team says when, in jevons.toml
+    store = build_store(tmp_path / "s.duckdb", STORIES["volume"])
+    (tmp_path / "jevons.toml").write_text('[analysis]\nincident_records_start = "2024-03-04"\n')
+    run = run_jevons("analyze", "--db", str(store.path), "--json", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    document = json.loads(run.stdout)
+    since = store.query("SELECT count(*) FROM commits WHERE committed_at >= '2024-03-04' "
+                        "AND NOT is_merge")[0][0]
+    assert document["caveats"][0].startswith(
+        "Incident records begin on 2024-03-04 (analysis.incident_records_start), after the "
+        "first change (2023-01-02)")
+    assert sum(c["n"] for c in document["change_failure_rate"].values()) == since
+    # a date before the first change drops nothing, and says nothing
+    early = analyze(store, replicates=50,
+                    config=AnalysisConfig(incident_records_start=dt.date(2020, 1, 1)))
+    assert not any(c.startswith("Incident records begin") for c in early.caveats)

@@ -75,10 +75,14 @@ def incident_records_start(
     return pd.Timestamp(first).normalize() if lead > threshold else None
 
 
-def late_records_caveat(start: pd.Timestamp, shipped: pd.DataFrame, kept: int) -> str:
-    """What :func:`incident_records_start` changed, in words."""
+def late_records_caveat(
+    start: pd.Timestamp, shipped: pd.DataFrame, kept: int, *, configured: bool
+) -> str:
+    """What the start of the incident records changed, in words."""
+    how = ("(analysis.incident_records_start)" if configured else
+           "(the first incident; set analysis.incident_records_start if they began earlier)")
     return (
-        f"Incident records begin on {start.date()}, long after the first change "
+        f"Incident records begin on {start.date()} {how}, after the first change "
         f"({shipped['committed_at'].min().date()}): change failure rates, incident rates, "
         "the count model, the decomposition and the time-series tests use only the "
         f"{kept:,} of {len(shipped):,} changes made since then."

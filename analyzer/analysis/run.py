@@ -123,10 +123,15 @@ def analyze_frames(
     series = build_series(shipped, frames.history, frames.incidents, frames.inducing, span,
                           classes)
     # incident figures only over the changes made while incidents were being recorded
-    records_start = incident_records_start(shipped, frames.incidents)
+    given = config.incident_records_start
+    configured = given is not None
+    records_start = (pd.Timestamp(given) if given is not None
+                     else incident_records_start(shipped, frames.incidents))
     observed = shipped if records_start is None else shipped[
         shipped["committed_at"] >= records_start
     ]
+    if len(observed) == len(shipped):
+        records_start = None  # the records cover every change in range: nothing to say
     concurrent = _concurrent(observed, adoption.date)
     failing = observed["incidents_induced"] > 0
     cfr = class_proportions(observed["authorship"], failing, classes)
@@ -156,7 +161,8 @@ def analyze_frames(
     load = incident_load(frames.incidents, adoption.date, span)
     coverage = data_coverage(frames, adoption.date, len(series.weekly))
     if records_start is not None:
-        caveat = late_records_caveat(records_start, shipped, len(observed))
+        caveat = late_records_caveat(records_start, shipped, len(observed),
+                                     configured=configured)
         coverage = dataclasses.replace(coverage, caveats=(caveat, *coverage.caveats))
     churn = churn_by_class(frames.churn, shipped, classes, config.churn_windows_days)
     growth = growth_summary(series.monthly, shipped, frames.history, classes, adoption.date,
