@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from analyzer.analysis.frames import SERVICES_SQL
 from analyzer.errors import StoreError, StoreLockedError, StoreVersionError
 from analyzer.store import Store
 from analyzer.store.schema import SCHEMA_VERSION
@@ -140,9 +141,7 @@ def _read_contents(path: Path) -> StoreState:
             "(SELECT max(committed_at)::DATE FROM commits)"
         ).fetchone()
         services = tuple(
-            str(r[0]) for r in conn.execute(
-                "SELECT DISTINCT service FROM incidents WHERE service IS NOT NULL ORDER BY 1"
-            ).fetchall()
+            str(r[0]) for r in conn.execute(SERVICES_SQL).fetchall()
         )
     assert counts is not None
     return StoreState(

@@ -70,13 +70,11 @@ def waterfall_steps(decomposition: Decomposition) -> pd.DataFrame:
         ("Rate effect", decomposition.rate_effect),
         ("No code cause", decomposition.unlinked_incidents.change),
     ]
-    if decomposition.period_a is None or not decomposition.splits_anything or any(
-        e.value is None for _, e in effects
-    ):
+    a, b = decomposition.period_a, decomposition.period_b
+    if a is None or b is None or not decomposition.splits_anything:
         return pd.DataFrame(columns=["label", "start", "end", "top", "change", "text", "kind",
                                      "ci_low", "ci_high", "effect_low", "effect_high"])
-    label_a = f"Period A ({decomposition.period_a.label})"
-    label_b = f"Period B ({decomposition.period_b.label})" if decomposition.period_b else "B"
+    label_a, label_b = f"Period A ({a.label})", f"Period B ({b.label})"
     rows = [_total(label_a, decomposition.incidents_a)]
     level = float(decomposition.incidents_a)
     for label, effect in effects:

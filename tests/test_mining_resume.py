@@ -131,7 +131,7 @@ def test_ctrl_c_stops_the_mine_cleanly_and_the_next_run_finishes_it(
     code = proc.wait(timeout=60)
     stderr = proc.stderr.read().decode() if proc.stderr else ""
     assert code == 130, stderr
-    assert "Traceback" not in stderr
+    assert "Traceback" not in stderr, stderr
     [line] = stderr.strip().splitlines()
     assert line.startswith("interrupted:") and "again" in line
     assert _group_ends(proc.pid, 30), "workers or git outlived the interrupted miner"

@@ -272,6 +272,9 @@ WHERE {_COMMIT_SCOPE} AND {_of_service("l.incident_id")}
 
 _REPOS_SQL = f"SELECT repo_id FROM repos c WHERE {_REPO_FILTER} ORDER BY repo_id"
 
+#: The services incidents in the store name, in order.
+SERVICES_SQL = "SELECT DISTINCT service FROM incidents WHERE service IS NOT NULL ORDER BY 1"
+
 
 def load_frames(store: Store, window: Window) -> Frames:
     """Read everything in ``window`` from ``store`` (one connection, read only)."""

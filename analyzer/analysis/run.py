@@ -26,7 +26,14 @@ from analyzer.analysis.decomposition import (
 )
 from analyzer.analysis.failure_rate import class_proportions, compare_proportions, incident_rates
 from analyzer.analysis.findings import Evidence, collect_findings
-from analyzer.analysis.frames import CLASS_ORDER, REFERENCE_CLASS, Frames, Window, changes
+from analyzer.analysis.frames import (
+    CLASS_ORDER,
+    REFERENCE_CLASS,
+    SERVICES_SQL,
+    Frames,
+    Window,
+    changes,
+)
 from analyzer.analysis.frames import load_frames as load_store_frames
 from analyzer.analysis.growth import growth_summary
 from analyzer.analysis.holm import HolmFamily
@@ -83,7 +90,7 @@ def analyze(
         raise AnalysisError(f"replicates must be at least 1, not {replicates}")
     store = _as_store(db)
     window = _window(date_from, date_to, repo, path_prefix, service)
-    _check_scope(store, window)
+    _check_repo(store, repo)
     frames = load_store_frames(store, window)
     periods = _explicit_periods(period_a, period_b)
     return analyze_frames(frames, config=config, periods=periods, seed=seed,
@@ -101,9 +108,8 @@ def load_frames(
 ) -> Frames:
     """The frames ``analyze`` works on, for callers who chart them directly."""
     store = _as_store(db)
-    window = _window(date_from, date_to, repo, path_prefix, service)
-    _check_scope(store, window)
-    return load_store_frames(store, window)
+    _check_repo(store, repo)
+    return load_store_frames(store, _window(date_from, date_to, repo, path_prefix, service))
 
 
 def analyze_frames(
@@ -397,19 +403,19 @@ def unknown_service_warning(db: Path | str | Store | None, service: str | None) 
     empty of incidents, which is a valid analysis (of a service with none) or a typo."""
     if not service:
         return None
-    services = [r[0] for r in _as_store(db).query(
-        "SELECT DISTINCT service FROM incidents WHERE service IS NOT NULL ORDER BY 1")]
+    services = [r[0] for r in _as_store(db).query(SERVICES_SQL)]
     if service in services:
         return None
     listed = some_names(services) if services else "none; no incident names a service"
     return f"no incident in the store is of service '{service}' (services: {listed})"
 
 
-def _check_scope(store: Store, window: Window) -> None:
+def _check_repo(store: Store, repo: str | None) -> None:
     """A repository asked for by name exists: a typo is an error, not an analysis of
     nothing."""
-    if window.repo is not None:
-        known = [r[0] for r in store.query("SELECT repo_id FROM repos ORDER BY repo_id")]
-        if window.repo not in known:
-            listed = some_names(known) if known else "none mined yet"
-            raise AnalysisError(f"unknown repository '{window.repo}' (known: {listed})")
+    if repo is None:
+        return
+    known = [r[0] for r in store.query("SELECT repo_id FROM repos ORDER BY repo_id")]
+    if repo not in known:
+        listed = some_names(known) if known else "none mined yet"
+        raise AnalysisError(f"unknown repository '{repo}' (known: {listed})")

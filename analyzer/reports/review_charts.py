@@ -113,11 +113,10 @@ def waterfall(decomposition: Decomposition) -> Markup | None:
         ("Rate", decomposition.rate_effect),
         ("No code cause", decomposition.unlinked_incidents.change),
     ]
-    if decomposition.period_a is None or decomposition.period_b is None or any(
-        e.value is None for _, e in effects
-    ) or not decomposition.splits_anything:
+    a, b = decomposition.period_a, decomposition.period_b
+    if a is None or b is None or not decomposition.splits_anything:
         return None
-    steps = [svg.Step(decomposition.period_a.label, 0.0, float(decomposition.incidents_a),
+    steps = [svg.Step(a.label, 0.0, float(decomposition.incidents_a),
                       total=True)]
     level = float(decomposition.incidents_a)
     for label, effect in effects:
@@ -129,7 +128,7 @@ def waterfall(decomposition: Decomposition) -> Markup | None:
             None if effect.ci_high is None else level + effect.ci_high,
         ))
         level = end
-    steps.append(svg.Step(decomposition.period_b.label, 0.0, float(decomposition.incidents_b),
+    steps.append(svg.Step(b.label, 0.0, float(decomposition.incidents_b),
                           total=True))
     return svg.waterfall_chart("The Jevons decomposition of the change in incidents", steps,
                                y_label="incidents", fmt=_count)

@@ -235,13 +235,13 @@ def period_incidents(store: Store, period: Period, repo: str | None, focus: Focu
     window = Window(dt.datetime.combine(period.start, dt.time()),
                     dt.datetime.combine(period.end, dt.time()), repo, focus.path_prefix,
                     focus.service)
+    causes: dict[str, list[Cause]] = {}
     with store.connect() as conn:
         params = window_parameters(_INCIDENTS_SQL, window) | {"limit": limit}
         rows = conn.execute(_INCIDENTS_SQL, params).fetchall()
-    ids = [row[0] for row in rows]
-    causes: dict[str, list[Cause]] = {}
-    for incident_id, *values in store.query(_CAUSES_SQL, [ids]) if ids else []:
-        causes.setdefault(incident_id, []).append(Cause(*values))
+        ids = [row[0] for row in rows]
+        for incident_id, *values in conn.execute(_CAUSES_SQL, [ids]).fetchall() if ids else []:
+            causes.setdefault(incident_id, []).append(Cause(*values))
     return tuple(
         PeriodIncident(incident_id, reference, title, severity, service, created, resolved,
                        tuple(causes.get(incident_id, ())))

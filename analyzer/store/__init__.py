@@ -145,19 +145,22 @@ class StoreOnFirstUse:
         self.path = Path(db) if db is not None else default_db_path()
         self.lock_wait = lock_wait
         _check_location(self.path, create=True)
-        self._checked = open_store(self.path) if self.path.exists() else None
-        self._locked = False
-        self._lock = contextlib.ExitStack()
+        # an existing store is opened (and so checked) now, and only once
+        self._store = open_store(self.path) if self.path.exists() else None
+        self._lock: contextlib.ExitStack | None = None
 
     def writable(self) -> Store:
-        store = self._checked or open_store(self.path)  # an existing store is opened once
-        if not self._locked:
-            self._lock.enter_context(writer_lock(store.path, wait=self.lock_wait))
-            self._checked, self._locked = store, True
-        return store
+        if self._store is None:
+            self._store = open_store(self.path)
+        if self._lock is None:
+            lock = contextlib.ExitStack()
+            lock.enter_context(writer_lock(self.path, wait=self.lock_wait))
+            self._lock = lock  # held: set only once taken
+        return self._store
 
     def close(self) -> None:
-        self._lock.close()
+        if self._lock is not None:
+            self._lock.close()
 
 
 def _write_failure(path: Path, exc: duckdb.Error) -> StoreError:
