@@ -318,8 +318,13 @@ def analyze(
             raise AnalysisError(f"--adoption-date: {adoption_date!r} is not YYYY-MM-DD") from exc
         settings = dataclasses.replace(settings, adoption_date=chosen)
     result = run_analysis(
-        _db(db), date_from=date_from, date_to=date_to, repo=repo, path_prefix=path_prefix,
-        service=service, config=settings,
+        _db(db),
+        date_from=date_from,
+        date_to=date_to,
+        repo=repo,
+        path_prefix=path_prefix,
+        service=service,
+        config=settings,
     )
     _warn_of_unknown_service(_db(db), service)
     if as_json:
@@ -377,8 +382,7 @@ def report_pr(
     if out is None:
         _echo(markdown, nl=False)
     else:
-        err_console.print(escape(f"PR report ({report.risk.level} risk) -> {out}"),
-                          highlight=False)
+        err_console.print(escape(f"PR report ({report.risk.level} risk) -> {out}"), highlight=False)
     if fail_on is not None and report.risk.at_least(fail_on):
         err_console.print(
             escape(f"risk {report.risk.level} is at or above --fail-on {fail_on}"),
@@ -410,8 +414,14 @@ def report_review(
     from analyzer.reports.review import write_review
 
     review = write_review(
-        date_from, date_to, out=out, db=_db(db), repo=repo, path_prefix=path_prefix,
-        service=service, config=load_config(file=config).analysis,
+        date_from,
+        date_to,
+        out=out,
+        db=_db(db),
+        repo=repo,
+        path_prefix=path_prefix,
+        service=service,
+        config=load_config(file=config).analysis,
     )
     _warn_of_unknown_service(review.store_path, service)
     verdict = review.combined.result.verdict

@@ -45,8 +45,10 @@ def run(context: BenchContext) -> None:
         store.query("SELECT count(*) FROM commits")[0][0],
         store.query("SELECT count(*) FROM incidents")[0][0],
     )
-    print(f"synthetic store: {commits:,} commits, {incidents:,} incidents "
-          f"(built in {time.perf_counter() - started:.1f}s)")
+    print(
+        f"synthetic store: {commits:,} commits, {incidents:,} incidents "
+        f"(built in {time.perf_counter() - started:.1f}s)"
+    )
     timings = []
     for _ in range(RUNS):
         started = time.perf_counter()
@@ -54,8 +56,10 @@ def run(context: BenchContext) -> None:
         timings.append(time.perf_counter() - started)
     best, worst = min(timings), max(timings)
     verdict = "ok" if worst < TARGET_SECONDS else "OVER TARGET"
-    print(f"analyze: best {best:.2f}s, worst {worst:.2f}s over {RUNS} runs "
-          f"(target < {TARGET_SECONDS:.0f}s: {verdict}); JSON {len(document) / 1024:.0f} KiB")
+    print(
+        f"analyze: best {best:.2f}s, worst {worst:.2f}s over {RUNS} runs "
+        f"(target < {TARGET_SECONDS:.0f}s: {verdict}); JSON {len(document) / 1024:.0f} KiB"
+    )
     _profile(path)
 
 

@@ -43,8 +43,14 @@ from tests.dashboard.browsing import (
 from tests.dashboard.serving import running_dashboard
 
 TARGET_SECONDS = 3.0
-TITLES = {"overview": "Overview", "growth": "Growth", "incidents": "Incidents",
-          "jevons": "Jevons", "hotspots": "Hotspots", "evidence": "Evidence"}
+TITLES = {
+    "overview": "Overview",
+    "growth": "Growth",
+    "incidents": "Incidents",
+    "jevons": "Jevons",
+    "hotspots": "Hotspots",
+    "evidence": "Evidence",
+}
 WEEKS = 208
 # About 100,000 commits over four years; rates give about 5,000 incidents in all.
 SPEC = SyntheticSpec(
@@ -86,10 +92,14 @@ def large_store(scratch: Path) -> Path:
         return path
     started = time.perf_counter()
     store = build_store(path, SPEC)
-    commits, incidents = (store.query("SELECT count(*) FROM commits")[0][0],
-                          store.query("SELECT count(*) FROM incidents")[0][0])
-    print(f"synthetic store: {commits:,} commits, {incidents:,} incidents "
-          f"(built in {time.perf_counter() - started:.1f}s)")
+    commits, incidents = (
+        store.query("SELECT count(*) FROM commits")[0][0],
+        store.query("SELECT count(*) FROM incidents")[0][0],
+    )
+    print(
+        f"synthetic store: {commits:,} commits, {incidents:,} incidents "
+        f"(built in {time.perf_counter() - started:.1f}s)"
+    )
     return path
 
 
@@ -118,8 +128,9 @@ def time_pages(store: Path, log: Path) -> dict[str, tuple[float, float]]:
             fresh = visit(browser.new_page(), base, name, charts=charts).seconds
             timings[name] = (from_sidebar, fresh)
         browser.close()
-    print(f"{'page':<10} {'from sidebar':>13} {'fresh session':>14}  "
-          f"(target < {TARGET_SECONDS:.0f}s)")
+    print(
+        f"{'page':<10} {'from sidebar':>13} {'fresh session':>14}  (target < {TARGET_SECONDS:.0f}s)"
+    )
     for name, (sidebar, fresh) in timings.items():
         verdict = "ok" if max(sidebar, fresh) < TARGET_SECONDS else "OVER TARGET"
         print(f"{name:<10} {sidebar:>12.2f}s {fresh:>13.2f}s  {verdict}")
@@ -147,8 +158,9 @@ class LoadReport:
     rss_mb: list[tuple[float, float]] = field(default_factory=list)
 
 
-def load_test(store: Path, log: Path, sessions: int = LOAD_SESSIONS,
-              seconds: float = LOAD_SECONDS) -> LoadReport:
+def load_test(
+    store: Path, log: Path, sessions: int = LOAD_SESSIONS, seconds: float = LOAD_SECONDS
+) -> LoadReport:
     """``sessions`` browser sessions opening random pages for ``seconds`` on loopback."""
     report = LoadReport()
     with running_dashboard(store, log) as (base, process):
@@ -180,11 +192,13 @@ async def _sessions(base: str, sessions: int, seconds: float, report: LoadReport
 
     async with async_playwright() as driver:
         browser = await driver.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
+        )
         await _warm_up(browser, base)
         deadline = time.monotonic() + seconds
-        await asyncio.gather(*(_one_session(browser, base, i, deadline, report)
-                               for i in range(sessions)))
+        await asyncio.gather(
+            *(_one_session(browser, base, i, deadline, report) for i in range(sessions))
+        )
         await browser.close()
 
 
@@ -197,8 +211,9 @@ async def _warm_up(browser: Any, base: str) -> None:
     await page.close()
 
 
-async def _one_session(browser: Any, base: str, number: int, deadline: float,
-                       report: LoadReport) -> None:
+async def _one_session(
+    browser: Any, base: str, number: int, deadline: float, report: LoadReport
+) -> None:
     rng = random.Random(number)
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
@@ -210,7 +225,8 @@ async def _one_session(browser: Any, base: str, number: int, deadline: float,
             await page.goto(page_url(base, name), wait_until="domcontentloaded", timeout=120_000)
             await page.wait_for_selector("h1", timeout=120_000)
             await page.wait_for_selector(
-                '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
+                '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000
+            )
             if await page.locator(EXCEPTION).count():
                 report.errors.append(f"session {number}: exception on {name}")
             report.loads.append(time.monotonic() - started)
@@ -221,12 +237,16 @@ async def _one_session(browser: Any, base: str, number: int, deadline: float,
 
 def _print_load(report: LoadReport, sessions: int, seconds: float) -> None:
     loads = sorted(report.loads)
-    print(f"\nload: {sessions} sessions for {seconds:.0f}s: {len(loads)} page loads, "
-          f"{len(report.errors)} errors")
+    print(
+        f"\nload: {sessions} sessions for {seconds:.0f}s: {len(loads)} page loads, "
+        f"{len(report.errors)} errors"
+    )
     if loads:
         p95 = loads[min(len(loads) - 1, int(0.95 * len(loads)))]
-        print(f"page load: median {statistics.median(loads):.2f}s, p95 {p95:.2f}s, "
-              f"max {loads[-1]:.2f}s")
+        print(
+            f"page load: median {statistics.median(loads):.2f}s, p95 {p95:.2f}s, "
+            f"max {loads[-1]:.2f}s"
+        )
     for error in report.errors[:10]:
         print(f"  error: {error[:200]}")
     if len(report.rss_mb) >= 2:
@@ -234,6 +254,8 @@ def _print_load(report: LoadReport, sessions: int, seconds: float) -> None:
         half = rss[len(rss) // 2]  # by then every session has loaded pages: steady state
         growth = rss[-1] - half
         verdict = "ok" if growth <= MEMORY_BOUND_MB else "OVER BOUND"
-        print(f"server memory (RSS): start {rss[0]:.0f} MB, half-way {half:.0f} MB, "
-              f"peak {max(rss):.0f} MB, end {rss[-1]:.0f} MB; growth over the second half "
-              f"{growth:+.0f} MB (bound {MEMORY_BOUND_MB:.0f} MB: {verdict})")
+        print(
+            f"server memory (RSS): start {rss[0]:.0f} MB, half-way {half:.0f} MB, "
+            f"peak {max(rss):.0f} MB, end {rss[-1]:.0f} MB; growth over the second half "
+            f"{growth:+.0f} MB (bound {MEMORY_BOUND_MB:.0f} MB: {verdict})"
+        )

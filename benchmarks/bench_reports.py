@@ -43,11 +43,13 @@ def time_review(db: Path, out: Path) -> Timing:
             html = render_review_html(review)
         out.write_text(html, encoding="utf-8")
     verdict = "ok" if total.wall < TARGET_SECONDS else "OVER TARGET"
-    print(f"review {review.periods.current.label}: {total.wall:.1f}s wall, {total.cpu:.1f}s CPU "
-          f"(target < {TARGET_SECONDS:.0f}s: {verdict}); analysis {analysis.wall:.1f}s, "
-          f"rendering {render.wall:.2f}s; {len(html) / 1024:.0f} KiB, "
-          f"{html.count('<svg ')} charts, {len(review.repos)} repositor"
-          f"{'y' if len(review.repos) == 1 else 'ies'}")
+    print(
+        f"review {review.periods.current.label}: {total.wall:.1f}s wall, {total.cpu:.1f}s CPU "
+        f"(target < {TARGET_SECONDS:.0f}s: {verdict}); analysis {analysis.wall:.1f}s, "
+        f"rendering {render.wall:.2f}s; {len(html) / 1024:.0f} KiB, "
+        f"{html.count('<svg ')} charts, {len(review.repos)} repositor"
+        f"{'y' if len(review.repos) == 1 else 'ies'}"
+    )
     return total
 
 
@@ -56,22 +58,37 @@ def time_pr_report(db: Path, scratch: Path) -> None:
     paths = generate_scenario(DEFAULT_SCENARIO)
     pull = paths.load_truth()["demo"]["pull_request"]
     main_line = subprocess.run(
-        ["git", "-C", str(paths.repo), "rev-list", "--first-parent", f"--max-count={WIDE_RANGE}",
-         "HEAD"], capture_output=True, text=True, check=True).stdout.split()
+        [
+            "git",
+            "-C",
+            str(paths.repo),
+            "rev-list",
+            "--first-parent",
+            f"--max-count={WIDE_RANGE}",
+            "HEAD",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     cases = (
         ("demo PR, store", pull["base"], pull["head"], db),
         ("demo PR, no store", pull["base"], pull["head"], scratch / "no-store.duckdb"),
         (f"last {WIDE_RANGE} commits, store", main_line[-1], main_line[0], db),
     )
-    print(f"{'PR report':<30} {'wall s':>7} {'cpu s':>7} {'files':>6} {'commits':>8} "
-          f"{'cached':>7} {'measured':>8} {'chars':>7}  risk")
+    print(
+        f"{'PR report':<30} {'wall s':>7} {'cpu s':>7} {'files':>6} {'commits':>8} "
+        f"{'cached':>7} {'measured':>8} {'chars':>7}  risk"
+    )
     for name, base, head, store in cases:
         timing = Timing(name)
         with timed(timing):
             report, markdown = write_pr_report(base, head, paths.repo, db=store)
-        print(f"{name:<30} {timing.wall:7.2f} {timing.cpu:7.2f} {len(report.files):6} "
-              f"{len(report.commits):8} {report.blobs_from_store:7} "
-              f"{report.blobs_measured_now:8} {len(markdown):7,}  {report.risk.level}")
+        print(
+            f"{name:<30} {timing.wall:7.2f} {timing.cpu:7.2f} {len(report.files):6} "
+            f"{len(report.commits):8} {report.blobs_from_store:7} "
+            f"{report.blobs_measured_now:8} {len(markdown):7,}  {report.risk.level}"
+        )
 
 
 def _last_whole_quarter(db: Path) -> tuple[dt.date, dt.date]:

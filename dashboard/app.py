@@ -22,18 +22,40 @@ def main() -> None:
     st.set_page_config(page_title="Jevons", page_icon=":material/insights:", layout="wide")
     data.begin_rerun()
     pages = [
-        st.Page(VIEWS / "overview.py", title="Overview", icon=":material/dashboard:",
-                url_path="overview", default=True),
-        st.Page(VIEWS / "growth.py", title="Growth", icon=":material/trending_up:",
-                url_path="growth"),
-        st.Page(VIEWS / "incidents.py", title="Incidents", icon=":material/emergency:",
-                url_path="incidents"),
-        st.Page(VIEWS / "jevons.py", title="Jevons", icon=":material/waterfall_chart:",
-                url_path="jevons"),
-        st.Page(VIEWS / "hotspots.py", title="Hotspots", icon=":material/local_fire_department:",
-                url_path="hotspots"),
-        st.Page(VIEWS / "evidence.py", title="Evidence", icon=":material/fact_check:",
-                url_path="evidence"),
+        st.Page(
+            VIEWS / "overview.py",
+            title="Overview",
+            icon=":material/dashboard:",
+            url_path="overview",
+            default=True,
+        ),
+        st.Page(
+            VIEWS / "growth.py", title="Growth", icon=":material/trending_up:", url_path="growth"
+        ),
+        st.Page(
+            VIEWS / "incidents.py",
+            title="Incidents",
+            icon=":material/emergency:",
+            url_path="incidents",
+        ),
+        st.Page(
+            VIEWS / "jevons.py",
+            title="Jevons",
+            icon=":material/waterfall_chart:",
+            url_path="jevons",
+        ),
+        st.Page(
+            VIEWS / "hotspots.py",
+            title="Hotspots",
+            icon=":material/local_fire_department:",
+            url_path="hotspots",
+        ),
+        st.Page(
+            VIEWS / "evidence.py",
+            title="Evidence",
+            icon=":material/fact_check:",
+            url_path="evidence",
+        ),
     ]
     chosen = st.navigation(pages)
     state = context.current().state

@@ -78,11 +78,16 @@ def require(context: PageContext, need: Need = "commits") -> bool:
     """True when the store has what the page needs; otherwise say what to run and False."""
     state = context.state
     if state.problem is not None:
-        st.error(state.problem if state.problem == data.BUSY_MESSAGE
-                 else escape_markdown(state.problem), icon=":material/error:")
+        st.error(
+            state.problem if state.problem == data.BUSY_MESSAGE else escape_markdown(state.problem),
+            icon=":material/error:",
+        )
         return False
-    have = {"commits": state.has_commits, "incidents": state.has_incidents,
-            "links": state.has_links}[need]
+    have = {
+        "commits": state.has_commits,
+        "incidents": state.has_incidents,
+        "links": state.has_links,
+    }[need]
     steps = state.next_steps()
     if not have:
         for step in steps:
@@ -96,8 +101,11 @@ def show_scope(context: PageContext) -> None:
     """A caption with the scope of the figures and lists, and a note on busy data."""
     st.caption(escape_markdown("Scope: " + context.filters.describe()))
     if data.store_busy():
-        st.warning("Another process is writing to the store (a `jevons mine` or import): "
-                   "showing the last data this session loaded.", icon=":material/sync:")
+        st.warning(
+            "Another process is writing to the store (a `jevons mine` or import): "
+            "showing the last data this session loaded.",
+            icon=":material/sync:",
+        )
 
 
 def missing_parts(context: PageContext) -> None:
@@ -107,9 +115,12 @@ def missing_parts(context: PageContext) -> None:
         st.code(step.command, language="bash")
 
 
-def analysed_page(title: str, need: Need = "commits", *,
-                  choose_periods: Callable[[PageContext], data.Periods | None] | None = None,
-                  ) -> tuple[PageContext, AnalysisResult] | None:
+def analysed_page(
+    title: str,
+    need: Need = "commits",
+    *,
+    choose_periods: Callable[[PageContext], data.Periods | None] | None = None,
+) -> tuple[PageContext, AnalysisResult] | None:
     """A page's common start: its title, the store check, the scope caption and the
     analysis (with the decomposition periods ``choose_periods`` draws widgets for);
     ``None`` (after saying what to run) when the store lacks what it needs."""

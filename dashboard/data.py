@@ -38,8 +38,10 @@ Periods = tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]
 DB_KEY = "db_path"
 BUSY_KEY = "_jevons_store_busy"
 _LAST_GOOD = "_jevons_last_good:"
-BUSY_MESSAGE = ("Another process (a `jevons mine`, import or link) is writing to the store "
-                "and nothing was loaded from it yet: reload this page in a moment.")
+BUSY_MESSAGE = (
+    "Another process (a `jevons mine`, import or link) is writing to the store "
+    "and nothing was loaded from it yet: reload this page in a moment."
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,34 +72,45 @@ def store_state(db: Path) -> StoreState:
         return StoreState(path=db, problem=BUSY_MESSAGE)
 
 
-def analysis(db: Path, filters: Filters, config_file: Path | None = None,
-             periods: Periods | None = None) -> AnalysisResult:
+def analysis(
+    db: Path, filters: Filters, config_file: Path | None = None, periods: Periods | None = None
+) -> AnalysisResult:
     """The analysis of the store in the filters' scope (cached); ``periods`` chooses the
     decomposition's two periods (default: around adoption)."""
     config = analysis_config(config_file)
     key = f"{db}|{filters!r}|{periods}|{config!r}"
-    return _keep_last_good("analysis", key, lambda: _analysis(
-        str(db), fingerprint(db), filters, periods, repr(config), config))
+    return _keep_last_good(
+        "analysis",
+        key,
+        lambda: _analysis(str(db), fingerprint(db), filters, periods, repr(config), config),
+    )
 
 
 def incident_table(db: Path, filters: Filters) -> pd.DataFrame:
     """The incidents in scope, newest first (cached)."""
-    return _keep_last_good("incidents", f"{db}|{filters!r}",
-                           lambda: _incident_table(str(db), fingerprint(db), filters))
+    return _keep_last_good(
+        "incidents", f"{db}|{filters!r}", lambda: _incident_table(str(db), fingerprint(db), filters)
+    )
 
 
 def incident_links(db: Path, incident_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One incident's linked commits and link notes (cached)."""
-    return _keep_last_good("links", f"{db}|{incident_id}",
-                           lambda: _incident_links(str(db), fingerprint(db), incident_id))
+    return _keep_last_good(
+        "links",
+        f"{db}|{incident_id}",
+        lambda: _incident_links(str(db), fingerprint(db), incident_id),
+    )
 
 
-def file_history(db: Path, repo_id: str, path: str, filters: Filters
-                 ) -> tuple[pd.DataFrame, str | None]:
+def file_history(
+    db: Path, repo_id: str, path: str, filters: Filters
+) -> tuple[pd.DataFrame, str | None]:
     """One file's changes and complexity after each, thinned if busy (cached)."""
-    return _keep_last_good("file", f"{db}|{repo_id}|{path}|{filters.date_to}",
-                           lambda: _file_history(str(db), fingerprint(db), repo_id, path,
-                                                 filters.date_to))
+    return _keep_last_good(
+        "file",
+        f"{db}|{repo_id}|{path}|{filters.date_to}",
+        lambda: _file_history(str(db), fingerprint(db), repo_id, path, filters.date_to),
+    )
 
 
 def analysis_config(config_file: Path | None) -> AnalysisConfig:
@@ -135,13 +148,26 @@ def _state(db: str, fp: Fingerprint) -> StoreState:
 
 
 @st.cache_data(show_spinner="Analysing the store…", max_entries=32)
-def _analysis(db: str, fp: Fingerprint, filters: Filters, periods: Periods | None,
-              config_key: str, _config: AnalysisConfig) -> AnalysisResult:
+def _analysis(
+    db: str,
+    fp: Fingerprint,
+    filters: Filters,
+    periods: Periods | None,
+    config_key: str,
+    _config: AnalysisConfig,
+) -> AnalysisResult:
     period_a, period_b = periods if periods is not None else (None, None)
-    return analyze(reader(Path(db)), date_from=filters.date_from, date_to=filters.date_to,
-                   repo=filters.repo, path_prefix=filters.path_prefix or None,
-                   service=filters.service, config=_config, period_a=period_a,
-                   period_b=period_b)
+    return analyze(
+        reader(Path(db)),
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        repo=filters.repo,
+        path_prefix=filters.path_prefix or None,
+        service=filters.service,
+        config=_config,
+        period_a=period_a,
+        period_b=period_b,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -150,12 +176,14 @@ def _incident_table(db: str, fp: Fingerprint, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _incident_links(db: str, fp: Fingerprint, incident_id: str
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _incident_links(
+    db: str, fp: Fingerprint, incident_id: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     return records.incident_links(reader(Path(db)), incident_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _file_history(db: str, fp: Fingerprint, repo_id: str, path: str,
-                  date_to: dt.date | None) -> tuple[pd.DataFrame, str | None]:
+def _file_history(
+    db: str, fp: Fingerprint, repo_id: str, path: str, date_to: dt.date | None
+) -> tuple[pd.DataFrame, str | None]:
     return records.file_history(reader(Path(db)), repo_id, path, Filters(date_to=date_to))

@@ -105,8 +105,9 @@ def incident_links(store: Store, incident_id: str) -> tuple[pd.DataFrame, pd.Dat
     return links, notes
 
 
-def file_history(store: Store, repo_id: str, path: str, filters: Filters
-                 ) -> tuple[pd.DataFrame, str | None]:
+def file_history(
+    store: Store, repo_id: str, path: str, filters: Filters
+) -> tuple[pd.DataFrame, str | None]:
     """One file's changes up to the end of the range, with its complexity after each (a
     deletion has none), and the bucket (``day``, ``week``) it was thinned to, if any: a
     file with more than :data:`MAX_TREND_POINTS` changes keeps the last change of each."""
@@ -124,6 +125,9 @@ def file_history(store: Store, repo_id: str, path: str, filters: Filters
 
 def _bounds(filters: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:
     start = dt.datetime.combine(filters.date_from, dt.time()) if filters.date_from else None
-    end = (dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time())
-           if filters.date_to else None)
+    end = (
+        dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time())
+        if filters.date_to
+        else None
+    )
     return start, end

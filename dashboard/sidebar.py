@@ -20,27 +20,35 @@ def draw_filters(state: StoreState) -> None:
         return
     repos = {r.repo_id: one_line(f"{r.repo_id} ({r.commits:,} commits)") for r in state.repos}
     st.sidebar.selectbox(
-        "Repository", [context.ALL, *repos], key=context.REPO_KEY,
+        "Repository",
+        [context.ALL, *repos],
+        key=context.REPO_KEY,
         format_func=lambda r: "All repositories (combined)" if r == context.ALL else repos[r],
         help="One repository, or every repository in the store combined.",
     )
     if state.first_day is not None and state.last_day is not None:
         _follow_full_range(state.first_day, state.last_day)
         st.sidebar.date_input(
-            "Date range (UTC, inclusive)", key=context.DATES_KEY,
-            min_value=state.first_day, max_value=state.last_day,
+            "Date range (UTC, inclusive)",
+            key=context.DATES_KEY,
+            min_value=state.first_day,
+            max_value=state.last_day,
             help="Commits by commit date, incidents by creation date.",
         )
     st.sidebar.text_input(
-        "Path prefix", key=context.PATH_KEY, placeholder="e.g. services/payments/",
+        "Path prefix",
+        key=context.PATH_KEY,
+        placeholder="e.g. services/payments/",
         help="Only commits that changed files under this prefix, counting their lines "
-             "and complexity there, and the incidents linked to them (or to no commit).",
+        "and complexity there, and the incidents linked to them (or to no commit).",
     )
     st.sidebar.selectbox(
-        "Service", [context.ALL, *state.services], key=context.SERVICE_KEY,
+        "Service",
+        [context.ALL, *state.services],
+        key=context.SERVICE_KEY,
         format_func=lambda s: "All services" if s == context.ALL else one_line(s),
         help="Only this service's incidents: their load, and the changes that induced "
-             "them for the change failure rate.",
+        "them for the change failure rate.",
     )
     st.sidebar.button("Reset filters", key="filter_reset", on_click=_reset, args=(state,))
 

@@ -79,8 +79,7 @@ class StoreState:
             return (NextStep("No repositories mined yet", f"jevons mine REPO{db}"),)
         steps = []
         if self.attributed == 0:
-            steps.append(NextStep("No commit has an authorship label yet",
-                                  f"jevons attribute{db}"))
+            steps.append(NextStep("No commit has an authorship label yet", f"jevons attribute{db}"))
         if self.incidents == 0:
             steps.append(NextStep("No incidents yet", f"jevons incidents import FILE{db}"))
         elif self.links == 0:
@@ -122,8 +121,9 @@ def _read_contents(path: Path) -> StoreState:
             if tables:
                 return StoreState(path, problem=f"{path} is a DuckDB file but not a Jevons store")
             return StoreState(path=path)
-        version = _schema_version(conn.execute(
-            "SELECT value FROM meta WHERE key = 'schema_version'").fetchone(), path)
+        version = _schema_version(
+            conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone(), path
+        )
         if version != SCHEMA_VERSION:
             return StoreState(path=path, problem=_version_problem(path, version))
         repos = tuple(
@@ -140,21 +140,27 @@ def _read_contents(path: Path) -> StoreState:
             "(SELECT min(committed_at)::DATE FROM commits), "
             "(SELECT max(committed_at)::DATE FROM commits)"
         ).fetchone()
-        services = tuple(
-            str(r[0]) for r in conn.execute(SERVICES_SQL).fetchall()
-        )
+        services = tuple(str(r[0]) for r in conn.execute(SERVICES_SQL).fetchall())
     assert counts is not None
     return StoreState(
-        path=path, repos=repos, commits=int(counts[0]), attributed=int(counts[1]),
-        incidents=int(counts[2]), links=int(counts[3]), services=services,
-        first_day=counts[4], last_day=counts[5],
+        path=path,
+        repos=repos,
+        commits=int(counts[0]),
+        attributed=int(counts[1]),
+        incidents=int(counts[2]),
+        links=int(counts[3]),
+        services=services,
+        first_day=counts[4],
+        last_day=counts[5],
     )
 
 
 def _location_problem(path: Path) -> str | None:
     if not path.exists():
-        return (f"no store at {path} yet: run `jevons mine REPO --db {path}` "
-                "(or `jevons demo` for the sample)")
+        return (
+            f"no store at {path} yet: run `jevons mine REPO --db {path}` "
+            "(or `jevons demo` for the sample)"
+        )
     if path.is_dir():
         return f"{path} is a directory, not a store file; pass a file to --db"
     with path.open("rb") as handle:
@@ -173,10 +179,11 @@ def _schema_version(row: tuple[object, ...] | None, path: Path) -> int:
 
 def _version_problem(path: Path, version: int) -> str:
     if version > SCHEMA_VERSION:
-        return (f"{path} was written by a newer Jevons (schema {version}); "
-                "upgrade Jevons to read it")
-    return (f"{path} has schema {version}, older than {SCHEMA_VERSION}: run any writing "
-            f"command once to migrate it (e.g. `jevons attribute --db {path}`)")
+        return f"{path} was written by a newer Jevons (schema {version}); upgrade Jevons to read it"
+    return (
+        f"{path} has schema {version}, older than {SCHEMA_VERSION}: run any writing "
+        f"command once to migrate it (e.g. `jevons attribute --db {path}`)"
+    )
 
 
 def _mtime_ns(path: Path) -> int:

@@ -37,9 +37,15 @@ def revert_rate_rows(result: AnalysisResult) -> pd.DataFrame:
 
 def _proportion_rows(rates: Mapping[str, ClassProportion]) -> pd.DataFrame:
     rows = [
-        {"authorship": c, "label": class_label(c), "value": rates[c].rate,
-         "ci_low": rates[c].ci_low, "ci_high": rates[c].ci_high, "n": rates[c].n,
-         "failing": rates[c].count}
+        {
+            "authorship": c,
+            "label": class_label(c),
+            "value": rates[c].rate,
+            "ci_low": rates[c].ci_low,
+            "ci_high": rates[c].ci_high,
+            "n": rates[c].n,
+            "failing": rates[c].count,
+        }
         for c in class_order(list(rates))
     ]
     return _drop_unknown(pd.DataFrame(rows, columns=[*_INTERVAL_COLUMNS, "failing"]))
@@ -49,8 +55,14 @@ def incident_rate_rows(result: AnalysisResult) -> pd.DataFrame:
     """Incidents per 1,000 changed lines per class, exact Poisson CI."""
     rates = result.incident_rates.by_class
     rows = [
-        {"authorship": c, "label": class_label(c), "value": rates[c].per_kloc,
-         "ci_low": rates[c].ci_low, "ci_high": rates[c].ci_high, "n": rates[c].incidents}
+        {
+            "authorship": c,
+            "label": class_label(c),
+            "value": rates[c].per_kloc,
+            "ci_low": rates[c].ci_low,
+            "ci_high": rates[c].ci_high,
+            "n": rates[c].incidents,
+        }
         for c in class_order(list(rates))
     ]
     return _drop_unknown(pd.DataFrame(rows, columns=_INTERVAL_COLUMNS))
@@ -72,58 +84,122 @@ def waterfall_steps(decomposition: Decomposition) -> pd.DataFrame:
     ]
     a, b = decomposition.period_a, decomposition.period_b
     if a is None or b is None or not decomposition.splits_anything:
-        return pd.DataFrame(columns=["label", "start", "end", "top", "change", "text", "kind",
-                                     "ci_low", "ci_high", "effect_low", "effect_high"])
+        return pd.DataFrame(
+            columns=[
+                "label",
+                "start",
+                "end",
+                "top",
+                "change",
+                "text",
+                "kind",
+                "ci_low",
+                "ci_high",
+                "effect_low",
+                "effect_high",
+            ]
+        )
     label_a, label_b = f"Period A ({a.label})", f"Period B ({b.label})"
     rows = [_total(label_a, decomposition.incidents_a)]
     level = float(decomposition.incidents_a)
     for label, effect in effects:
         assert effect.value is not None
         end = level + effect.value
-        rows.append({
-            "label": label, "start": level, "end": end, "top": max(level, end),
-            "change": effect.value, "text": f"{effect.value:+,.1f}",
-            "kind": "Increase" if effect.value >= 0 else "Decrease",
-            "ci_low": None if effect.ci_low is None else level + effect.ci_low,
-            "ci_high": None if effect.ci_high is None else level + effect.ci_high,
-            "effect_low": effect.ci_low, "effect_high": effect.ci_high,
-        })
+        rows.append(
+            {
+                "label": label,
+                "start": level,
+                "end": end,
+                "top": max(level, end),
+                "change": effect.value,
+                "text": f"{effect.value:+,.1f}",
+                "kind": "Increase" if effect.value >= 0 else "Decrease",
+                "ci_low": None if effect.ci_low is None else level + effect.ci_low,
+                "ci_high": None if effect.ci_high is None else level + effect.ci_high,
+                "effect_low": effect.ci_low,
+                "effect_high": effect.ci_high,
+            }
+        )
         level = end
     rows.append(_total(label_b, decomposition.incidents_b))
     return pd.DataFrame(rows)
 
 
 def _total(label: str, incidents: int) -> dict[str, object]:
-    return {"label": label, "start": 0.0, "end": float(incidents), "top": float(incidents),
-            "change": float(incidents), "text": f"{incidents:,}", "kind": "Total",
-            "ci_low": None, "ci_high": None, "effect_low": None, "effect_high": None}
+    return {
+        "label": label,
+        "start": 0.0,
+        "end": float(incidents),
+        "top": float(incidents),
+        "change": float(incidents),
+        "text": f"{incidents:,}",
+        "kind": "Total",
+        "ci_low": None,
+        "ci_high": None,
+        "effect_low": None,
+        "effect_high": None,
+    }
 
 
 def decomposition_classes(decomposition: Decomposition) -> pd.DataFrame:
     """Each class's changes, code-caused incidents and rate per change in both periods."""
-    return pd.DataFrame([
-        {"Class": class_label(c.authorship), "Changes A": c.changes_a, "Changes B": c.changes_b,
-         "Incidents A": c.incidents_a, "Incidents B": c.incidents_b,
-         "Incidents per change A": c.rate_a, "Incidents per change B": c.rate_b,
-         "Rate A imputed": c.rate_a_imputed, "Rate B imputed": c.rate_b_imputed}
-        for c in decomposition.classes
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "Class": class_label(c.authorship),
+                "Changes A": c.changes_a,
+                "Changes B": c.changes_b,
+                "Incidents A": c.incidents_a,
+                "Incidents B": c.incidents_b,
+                "Incidents per change A": c.rate_a,
+                "Incidents per change B": c.rate_b,
+                "Rate A imputed": c.rate_a_imputed,
+                "Rate B imputed": c.rate_b_imputed,
+            }
+            for c in decomposition.classes
+        ]
+    )
 
 
 def hotspot_rows(result: AnalysisResult, path_prefix: str = "") -> pd.DataFrame:
     """The analysis' ranked hotspots (rank kept) under ``path_prefix``."""
     rows = [
-        {"rank": rank, "repo_id": h.repo_id, "path": h.path,
-         "file": f"{h.repo_id}:{h.path}" if len(result.scope.repos) > 1 else h.path,
-         "changes": h.changes, "lines_changed": h.lines_changed, "ccn_total": h.ccn_total,
-         "nloc": h.nloc, "score": h.score, "ai_share": h.ai_share, "authors": h.authors,
-         "incidents": h.inducing_incidents, "fix_incidents": h.fix_incidents}
+        {
+            "rank": rank,
+            "repo_id": h.repo_id,
+            "path": h.path,
+            "file": f"{h.repo_id}:{h.path}" if len(result.scope.repos) > 1 else h.path,
+            "changes": h.changes,
+            "lines_changed": h.lines_changed,
+            "ccn_total": h.ccn_total,
+            "nloc": h.nloc,
+            "score": h.score,
+            "ai_share": h.ai_share,
+            "authors": h.authors,
+            "incidents": h.inducing_incidents,
+            "fix_incidents": h.fix_incidents,
+        }
         for rank, h in enumerate(result.hotspots, start=1)
         if h.path.startswith(path_prefix)
     ]
-    return pd.DataFrame(rows, columns=[
-        "rank", "repo_id", "path", "file", "changes", "lines_changed", "ccn_total", "nloc",
-        "score", "ai_share", "authors", "incidents", "fix_incidents"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "rank",
+            "repo_id",
+            "path",
+            "file",
+            "changes",
+            "lines_changed",
+            "ccn_total",
+            "nloc",
+            "score",
+            "ai_share",
+            "authors",
+            "incidents",
+            "fix_incidents",
+        ],
+    )
 
 
 def test_rows(result: AnalysisResult) -> pd.DataFrame:
@@ -133,40 +209,102 @@ def test_rows(result: AnalysisResult) -> pd.DataFrame:
     rows += [_comparison_row("reverts", c) for c in result.reverts.comparisons]
     model = result.count_model
     rows += [
-        {"family": "count model", "test": f"{model.family or 'count model'}: {t.term}",
-         "effect": t.irr, "ci_low": t.ci_low, "ci_high": t.ci_high, "statistic": None,
-         "p_value": t.p_value, "p_holm": t.p_holm, "n": model.n,
-         "method": f"incidence rate ratio; {model.formula}"}
+        {
+            "family": "count model",
+            "test": f"{model.family or 'count model'}: {t.term}",
+            "effect": t.irr,
+            "ci_low": t.ci_low,
+            "ci_high": t.ci_high,
+            "statistic": None,
+            "p_value": t.p_value,
+            "p_holm": t.p_holm,
+            "n": model.n,
+            "method": f"incidence rate ratio; {model.formula}",
+        }
         for t in model.terms
     ]
     rows += [_time_series_row(t) for t in result.time_series.tests]
-    return pd.DataFrame(rows, columns=["family", "test", "effect", "ci_low", "ci_high",
-                                       "statistic", "p_value", "p_holm", "n", "method"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "family",
+            "test",
+            "effect",
+            "ci_low",
+            "ci_high",
+            "statistic",
+            "p_value",
+            "p_holm",
+            "n",
+            "method",
+        ],
+    )
 
 
 def _comparison_row(family: str, c: Comparison) -> dict[str, object]:
-    return {"family": family, "test": c.name, "effect": c.ratio, "ci_low": c.ci_low,
-            "ci_high": c.ci_high, "statistic": c.statistic, "p_value": c.p_value,
-            "p_holm": c.p_holm, "n": None, "method": c.method}
+    return {
+        "family": family,
+        "test": c.name,
+        "effect": c.ratio,
+        "ci_low": c.ci_low,
+        "ci_high": c.ci_high,
+        "statistic": c.statistic,
+        "p_value": c.p_value,
+        "p_holm": c.p_holm,
+        "n": None,
+        "method": c.method,
+    }
 
 
 def _time_series_row(t: TestResult) -> dict[str, object]:
-    return {"family": f"time series ({t.family})", "test": t.name, "effect": t.effect,
-            "ci_low": t.ci_low, "ci_high": t.ci_high, "statistic": t.statistic,
-            "p_value": t.p_value, "p_holm": t.p_holm, "n": t.n, "method": t.note}
+    return {
+        "family": f"time series ({t.family})",
+        "test": t.name,
+        "effect": t.effect,
+        "ci_low": t.ci_low,
+        "ci_high": t.ci_high,
+        "statistic": t.statistic,
+        "p_value": t.p_value,
+        "p_holm": t.p_holm,
+        "n": t.n,
+        "method": t.note,
+    }
 
 
 def finding_rows(result: AnalysisResult) -> pd.DataFrame:
     """The findings, strongest evidence first, as a reader scans them."""
     rows = [
-        {"topic": f.topic, "statement": f.statement, "effect": f.effect,
-         "unit": f.effect_unit, "ci_low": f.ci_low, "ci_high": f.ci_high,
-         "evidence": EVIDENCE_WORDS[f.evidence_level], "rank": f.evidence_rank,
-         "method": f.method, "p_value": f.p_value, "p_holm": f.p_holm,
-         "caveats": "; ".join(f.caveats)}
+        {
+            "topic": f.topic,
+            "statement": f.statement,
+            "effect": f.effect,
+            "unit": f.effect_unit,
+            "ci_low": f.ci_low,
+            "ci_high": f.ci_high,
+            "evidence": EVIDENCE_WORDS[f.evidence_level],
+            "rank": f.evidence_rank,
+            "method": f.method,
+            "p_value": f.p_value,
+            "p_holm": f.p_holm,
+            "caveats": "; ".join(f.caveats),
+        }
         for f in result.findings
     ]
-    frame = pd.DataFrame(rows, columns=["topic", "statement", "effect", "unit", "ci_low",
-                                        "ci_high", "evidence", "rank", "method", "p_value",
-                                        "p_holm", "caveats"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "topic",
+            "statement",
+            "effect",
+            "unit",
+            "ci_low",
+            "ci_high",
+            "evidence",
+            "rank",
+            "method",
+            "p_value",
+            "p_holm",
+            "caveats",
+        ],
+    )
     return frame.sort_values("rank", ascending=False, kind="stable").reset_index(drop=True)

@@ -65,8 +65,9 @@ def signed(value: float | None, digits: int = 1) -> str:
     return f"{value:+,.{digits}f}"
 
 
-def interval(low: float | None, high: float | None, *, digits: int = 2, scale: float = 1.0,
-             unit: str = "") -> str:
+def interval(
+    low: float | None, high: float | None, *, digits: int = 2, scale: float = 1.0, unit: str = ""
+) -> str:
     """``95% CI 1.40 to 3.20`` or a plain statement that there is none."""
     if not (_known(low) and _known(high)):
         return "no interval"

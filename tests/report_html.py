@@ -10,8 +10,20 @@ from pathlib import Path
 from tests.dashboard.conftest import add_hostile_repository
 
 #: Attributes that make a browser fetch something.
-FETCHING = {"src", "href", "srcset", "action", "formaction", "data", "poster", "background",
-            "xlink:href", "ping", "manifest", "content"}
+FETCHING = {
+    "src",
+    "href",
+    "srcset",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "xlink:href",
+    "ping",
+    "manifest",
+    "content",
+}
 EXTERNAL = re.compile(r"^\s*(https?:|//|ftp:|ws:|wss:|file:)", re.IGNORECASE)
 
 

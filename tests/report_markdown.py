@@ -12,8 +12,24 @@ from markdown_it import MarkdownIt
 from analyzer.reports.escaping import BREAK, JOINER
 
 #: Elements the report itself writes; anything else came from data.
-OWN_ELEMENTS = {"h3", "h4", "p", "strong", "em", "ul", "li", "table", "thead", "tbody", "tr",
-                "th", "td", "code", "details", "summary"}
+OWN_ELEMENTS = {
+    "h3",
+    "h4",
+    "p",
+    "strong",
+    "em",
+    "ul",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "code",
+    "details",
+    "summary",
+}
 #: What GitHub links after rendering, in text outside code spans.
 GITHUB_AUTOLINKS = {
     "mention": re.compile(r"(?<![\w`])@[A-Za-z0-9]"),
@@ -66,7 +82,7 @@ def assert_inert(markdown: str) -> None:
     assert not with_attributes, f"attributes rendered: {with_attributes[:3]}"
     for name, pattern in GITHUB_AUTOLINKS.items():
         found = pattern.search(text)
-        assert found is None, f"a live {name} survives: {text[max(found.start() - 40, 0):][:80]!r}"
+        assert found is None, f"a live {name} survives: {text[max(found.start() - 40, 0) :][:80]!r}"
 
 
 def visible_text(markdown: str, *, parse: bool = True) -> str:

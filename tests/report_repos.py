@@ -42,28 +42,46 @@ def build_pull_request_repo(where: Path, *, extra_main_commit: bool = False) -> 
     ``extra_main_commit``, ``main`` moves on after mining too, so the store is behind."""
     repo = RepoBuilder(where / "shop")
     day = dt.datetime(2025, 3, 3, 9, tzinfo=dt.UTC)
-    repo.commit("Start checkout", {"checkout.py": branchy("total", 3), "README.md": "shop\n"},
-                date=day)
-    cause = repo.commit("Round totals", {"checkout.py": branchy("total", 5)},
-                        date=day + dt.timedelta(days=1))
-    fix = repo.commit("Fix INC-7: rounding", {"checkout.py": branchy("total", 5, offset=1)},
-                      date=day + dt.timedelta(days=2))
+    repo.commit(
+        "Start checkout", {"checkout.py": branchy("total", 3), "README.md": "shop\n"}, date=day
+    )
+    cause = repo.commit(
+        "Round totals", {"checkout.py": branchy("total", 5)}, date=day + dt.timedelta(days=1)
+    )
+    fix = repo.commit(
+        "Fix INC-7: rounding",
+        {"checkout.py": branchy("total", 5, offset=1)},
+        date=day + dt.timedelta(days=2),
+    )
     db = where / "jevons.duckdb"
     mine_repositories([repo.path], db=db, workers=1)
     export = where / "incidents.json"
-    export.write_text(json.dumps([{
-        "id": "INC-7", "title": INCIDENT_TITLE, "created_at": "2025-03-04T12:00:00+00:00",
-        "resolved_at": "2025-03-04T15:00:00+00:00", "severity": "SEV2", "service": "checkout",
-        "fix_commits": [fix], "cause_commits": [cause],
-    }]), encoding="utf-8")
+    export.write_text(
+        json.dumps(
+            [
+                {
+                    "id": "INC-7",
+                    "title": INCIDENT_TITLE,
+                    "created_at": "2025-03-04T12:00:00+00:00",
+                    "resolved_at": "2025-03-04T15:00:00+00:00",
+                    "severity": "SEV2",
+                    "service": "checkout",
+                    "fix_commits": [fix],
+                    "cause_commits": [cause],
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
     import_incidents([export], db=db)
     link_incidents(db)
     if extra_main_commit:
         repo.commit("Docs", {"README.md": "shop, now with docs\n"}, date=day + dt.timedelta(days=3))
     base = repo.head()
     repo.checkout("feature", create=True)
-    gift = repo.commit("Add gift cards", {"gift.py": branchy("gift", 2)},
-                       date=day + dt.timedelta(days=4))
+    gift = repo.commit(
+        "Add gift cards", {"gift.py": branchy("gift", 2)}, date=day + dt.timedelta(days=4)
+    )
     head = repo.commit(
         "Handle more currencies" + CLAUDE_TRAILER,
         {"checkout.py": branchy("total", 11), "notes.txt": "currencies\n"},

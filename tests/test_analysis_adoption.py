@@ -16,8 +16,13 @@ def _changes(weekly_ai: list[int], per_week: int = 10, start: str = "2024-01-01"
     for week, ai in enumerate(weekly_ai):
         for i in range(per_week):
             when = pd.Timestamp(start) + pd.Timedelta(weeks=week, hours=2 + i * 12)
-            rows.append({"committed_at": when, "authorship": "ai_assisted" if i < ai else "human",
-                         "lines_added": 10})
+            rows.append(
+                {
+                    "committed_at": when,
+                    "authorship": "ai_assisted" if i < ai else "human",
+                    "lines_added": 10,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -38,9 +43,10 @@ def test_a_slow_ramp_is_dated_where_it_starts_not_where_it_crosses_the_threshold
 
 def test_a_short_experiment_before_the_real_rise_is_not_the_adoption_point() -> None:
     ai = [0] * 14 + [4, 4, 3] + [0] * 13 + [3] * 30  # three weeks of trying, then adoption
-    assert detect_adoption(_changes(ai)) == (
-        pd.Timestamp("2024-01-01") + pd.Timedelta(weeks=30, hours=2)
-    ).date()
+    assert (
+        detect_adoption(_changes(ai))
+        == (pd.Timestamp("2024-01-01") + pd.Timedelta(weeks=30, hours=2)).date()
+    )
 
 
 def test_no_ai_or_ai_from_the_start_has_no_adoption_point() -> None:

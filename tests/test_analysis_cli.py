@@ -34,8 +34,15 @@ def test_json_output_is_one_strict_document_with_the_contract_keys(synthetic_db:
         assert set(decomposition[key]) == {"value", "ci_low", "ci_high"}
     assert {"period_a", "period_b", "unlinked_incidents"} <= set(decomposition)
     for finding in document["findings"]:
-        assert set(finding) >= {"statement", "effect", "ci_low", "ci_high", "method",
-                                "evidence_level", "caveats"}
+        assert set(finding) >= {
+            "statement",
+            "effect",
+            "ci_low",
+            "ci_high",
+            "method",
+            "evidence_level",
+            "caveats",
+        }
     assert document["verdict"]["primary_driver"] == "volume"
 
 
@@ -57,9 +64,19 @@ def test_adoption_date_option_overrides_detection(synthetic_db: Path) -> None:
 
 def test_bad_input_is_a_one_line_error_not_a_traceback(synthetic_db: Path) -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "analyzer.cli", "analyze", "--db", str(synthetic_db),
-         "--from", "2024-13-01"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "analyzer.cli",
+            "analyze",
+            "--db",
+            str(synthetic_db),
+            "--from",
+            "2024-13-01",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode == 2
     assert run.stdout == ""

@@ -17,8 +17,13 @@ def _changes(ai_factor: float, n: int = 6000, seed: int = 4) -> pd.DataFrame:
     prior_ccn = rng.lognormal(3, 1, n)
     # AI changes land in the busier files: a naive comparison would overstate their risk
     prior_churn = np.where(authorship == "ai_assisted", prior_churn * 3, prior_churn)
-    mean = (0.004 * lines**0.4 * (prior_churn / 50) ** 0.3 * (prior_ccn / 20) ** 0.2
-            * np.where(authorship == "ai_assisted", ai_factor, 1.0))
+    mean = (
+        0.004
+        * lines**0.4
+        * (prior_churn / 50) ** 0.3
+        * (prior_ccn / 20) ** 0.2
+        * np.where(authorship == "ai_assisted", ai_factor, 1.0)
+    )
     return pd.DataFrame(
         {
             "authorship": authorship,

@@ -88,9 +88,7 @@ def test_small_class_keeps_the_sum_exact_with_its_residual_in_the_rate_effect() 
     assert effects.volume + effects.mix + effects.rate == pytest.approx(40 - 12)
 
 
-period_counts = st.lists(
-    st.tuples(st.integers(0, 500), st.integers(0, 60)), min_size=1, max_size=4
-)
+period_counts = st.lists(st.tuples(st.integers(0, 500), st.integers(0, 60)), min_size=1, max_size=4)
 
 
 @settings(max_examples=200, deadline=None)
@@ -124,8 +122,9 @@ def _input(unlinked_a: int = 5, unlinked_b: int = 9) -> DecompositionInput:
         changes_a=np.array([400.0, 0.0]),
         changes_b=np.array([400.0, 300.0]),
         incident_classes_a=np.tile([1.0, 0.0], (20, 1)),
-        incident_classes_b=np.vstack([np.tile([1.0, 0.0], (20, 1)), np.tile([0.0, 1.0], (45, 1)),
-                                      [[0.5, 0.5]] * 2]),
+        incident_classes_b=np.vstack(
+            [np.tile([1.0, 0.0], (20, 1)), np.tile([0.0, 1.0], (45, 1)), [[0.5, 0.5]] * 2]
+        ),
         unlinked_a=unlinked_a,
         unlinked_b=unlinked_b,
     )
@@ -200,7 +199,10 @@ def test_incidents_are_split_equally_among_their_inducing_commits_classes_by_dat
 def test_default_periods_are_equal_windows_either_side_of_adoption() -> None:
     a, b = default_periods(dt.date(2024, 1, 1), dt.date(2024, 12, 31), dt.date(2024, 4, 1)) or ()
     assert (a.start, a.end, b.start, b.end) == (
-        dt.date(2024, 1, 1), dt.date(2024, 4, 1), dt.date(2024, 4, 1), dt.date(2024, 7, 1)
+        dt.date(2024, 1, 1),
+        dt.date(2024, 4, 1),
+        dt.date(2024, 4, 1),
+        dt.date(2024, 7, 1),
     )
     halves = default_periods(dt.date(2024, 1, 1), dt.date(2024, 1, 10), None)
     assert halves is not None

@@ -27,8 +27,10 @@ def _rates(human: float, ai: float) -> dict[str, float]:
 STORIES = {
     "volume": SyntheticSpec(commits_per_week_after=40),
     "mix": SyntheticSpec(
-        commits_per_week_after=24, ai_share_after=0.6,
-        rate_before=_rates(0.03, 0.12), rate_after=_rates(0.03, 0.12),
+        commits_per_week_after=24,
+        ai_share_after=0.6,
+        rate_before=_rates(0.03, 0.12),
+        rate_after=_rates(0.03, 0.12),
     ),
     "rate": SyntheticSpec(
         commits_per_week_after=22, rate_before=_rates(0.03, 0.03), rate_after=_rates(0.08, 0.08)
@@ -85,12 +87,13 @@ def test_every_finding_says_its_evidence_level_in_words(tmp_path: Path) -> None:
     for finding in result.findings:
         assert finding.evidence_level in EVIDENCE_LADDER
         assert finding.statement.rstrip(".").endswith(
-            {"co_occurrence": "co-occurrence in time only",
-             "temporal_precedence": "temporal precedence",
-             "dose_response": "dose-response",
-             "direct_attribution": "direct attribution of incidents to commits",
-             "controlled_attribution": "controlled for change size and location"}[
-                finding.evidence_level]
+            {
+                "co_occurrence": "co-occurrence in time only",
+                "temporal_precedence": "temporal precedence",
+                "dose_response": "dose-response",
+                "direct_attribution": "direct attribution of incidents to commits",
+                "controlled_attribution": "controlled for change size and location",
+            }[finding.evidence_level]
         )
     tests = result.time_series.tests
     assert tests and all(t.p_holm is not None and t.p_holm >= (t.p_value or 0) for t in tests)
@@ -117,8 +120,9 @@ def test_date_range_and_repository_narrow_the_analysis(tmp_path: Path) -> None:
 
 def test_explicit_quarters_replace_the_adoption_halves(tmp_path: Path) -> None:
     store = build_store(tmp_path / "s.duckdb", STORIES["volume"])
-    result = analyze(store, period_a=("2023-01-02", "2023-04-03"),
-                     period_b=("2024-01-01", "2024-04-01"))
+    result = analyze(
+        store, period_a=("2023-01-02", "2023-04-03"), period_b=("2024-01-01", "2024-04-01")
+    )
     d = result.decomposition
     assert d.period_a is not None and str(d.period_a.start) == "2023-01-02"
     assert (d.volume_effect.value or 0) > 0
@@ -142,8 +146,13 @@ def test_empty_store_says_so_and_still_returns_valid_json(tmp_path: Path) -> Non
 
 
 def test_a_week_of_history_is_too_short_for_trends_and_says_so(tmp_path: Path) -> None:
-    spec = SyntheticSpec(weeks=1, adoption_week=0, commits_per_week_before=30,
-                         commits_per_week_after=30, ai_share_after=0.5)
+    spec = SyntheticSpec(
+        weeks=1,
+        adoption_week=0,
+        commits_per_week_before=30,
+        commits_per_week_after=30,
+        ai_share_after=0.5,
+    )
     result = analyze(build_store(tmp_path / "s.duckdb", spec))
     _strict_json(result)
     assert result.coverage.weeks <= 2
@@ -153,8 +162,12 @@ def test_a_week_of_history_is_too_short_for_trends_and_says_so(tmp_path: Path) -
 
 
 def test_no_incidents_still_gives_change_and_revert_figures(tmp_path: Path) -> None:
-    spec = SyntheticSpec(rate_before=_rates(0, 0), rate_after=_rates(0, 0),
-                         unlinked_per_week_before=0, unlinked_per_week_after=0)
+    spec = SyntheticSpec(
+        rate_before=_rates(0, 0),
+        rate_after=_rates(0, 0),
+        unlinked_per_week_before=0,
+        unlinked_per_week_after=0,
+    )
     store = build_store(tmp_path / "s.duckdb", spec)
     detect_reverts(store)
     result = analyze(store)
@@ -237,13 +250,17 @@ def test_incident_records_that_begin_late_bound_every_incident_figure(tmp_path: 
     store = build_store(tmp_path / "s.duckdb", STORIES["volume"])
     tracked_from = "2024-05-06"  # week 70
     with store.transaction() as conn:
-        conn.execute("DELETE FROM incident_links WHERE incident_id IN (SELECT incident_id "
-                     "FROM incidents WHERE created_at < ?)", [tracked_from])
+        conn.execute(
+            "DELETE FROM incident_links WHERE incident_id IN (SELECT incident_id "
+            "FROM incidents WHERE created_at < ?)",
+            [tracked_from],
+        )
         conn.execute("DELETE FROM incidents WHERE created_at < ?", [tracked_from])
     (first_incident,) = store.query("SELECT min(created_at) FROM incidents")[0]
     since = store.query(
         "SELECT count(*) FROM commits WHERE committed_at >= ? AND NOT is_merge",
-        [first_incident.replace(hour=0, minute=0, second=0, microsecond=0)])[0][0]
+        [first_incident.replace(hour=0, minute=0, second=0, microsecond=0)],
+    )[0][0]
     result = analyze(store, replicates=200)
     caveat = result.caveats[0]
     assert caveat.startswith(f"Incident records begin on {first_incident.date()}")
@@ -266,13 +283,16 @@ def test_the_start_of_incident_records_can_be_given(tmp_path: Path) -> None:
     run = run_jevons("analyze", "--db", str(store.path), "--json", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     document = json.loads(run.stdout)
-    since = store.query("SELECT count(*) FROM commits WHERE committed_at >= '2024-03-04' "
-                        "AND NOT is_merge")[0][0]
+    since = store.query(
+        "SELECT count(*) FROM commits WHERE committed_at >= '2024-03-04' AND NOT is_merge"
+    )[0][0]
     assert document["caveats"][0].startswith(
         "Incident records begin on 2024-03-04 (analysis.incident_records_start), after the "
-        "first change (2023-01-02)")
+        "first change (2023-01-02)"
+    )
     assert sum(c["n"] for c in document["change_failure_rate"].values()) == since
     # a date before the first change drops nothing, and says nothing
-    early = analyze(store, replicates=50,
-                    config=AnalysisConfig(incident_records_start=dt.date(2020, 1, 1)))
+    early = analyze(
+        store, replicates=50, config=AnalysisConfig(incident_records_start=dt.date(2020, 1, 1))
+    )
     assert not any(c.startswith("Incident records begin") for c in early.caveats)

@@ -48,8 +48,9 @@ def test_comparison_with_human_is_a_ratio_and_skipped_when_both_have_no_failures
     assert comparison.p_value is not None and comparison.p_value < 0.01
     assert zero.authorship == "ai_authored" and zero.ratio == 0.0
     assert zero.ci_low == 0.0 and zero.ci_high is not None and zero.ci_high > 0
-    only_zero = class_proportions(pd.Series(["human", "ai_assisted"]), pd.Series([False, False]),
-                                  ("human", "ai_assisted"))
+    only_zero = class_proportions(
+        pd.Series(["human", "ai_assisted"]), pd.Series([False, False]), ("human", "ai_assisted")
+    )
     assert compare_proportions(only_zero, name="cfr") == ()
 
 
@@ -57,8 +58,12 @@ def _compared(count: int, n: int, base_count: int, base_n: int) -> tuple[Compari
     """The comparison of ``count`` of ``n`` AI-assisted changes with ``base_count`` of
     ``base_n`` human ones."""
     authorship = pd.Series(["human"] * base_n + ["ai_assisted"] * n)
-    failed = pd.Series([True] * base_count + [False] * (base_n - base_count)
-                       + [True] * count + [False] * (n - count))
+    failed = pd.Series(
+        [True] * base_count
+        + [False] * (base_n - base_count)
+        + [True] * count
+        + [False] * (n - count)
+    )
     return compare_proportions(
         class_proportions(authorship, failed, ("human", "ai_assisted")), name="cfr"
     )

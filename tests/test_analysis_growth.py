@@ -36,8 +36,10 @@ def _store(path: Path) -> Store:
         ("c4", "b.py", None, "D", 0, 15, "A2", None, False),
     ]
     with store.transaction() as conn:
-        conn.execute("INSERT INTO repos (repo_id, name, path, history_mode) "
-                     "VALUES ('r', 'r', '/r', 'first-parent')")
+        conn.execute(
+            "INSERT INTO repos (repo_id, name, path, history_mode) "
+            "VALUES ('r', 'r', '/r', 'first-parent')"
+        )
         for seq, (sha, when, cls, added, deleted) in enumerate(commits):
             conn.execute(
                 "INSERT INTO commits (repo_id, sha, committed_at, authored_at, author_email, "
@@ -87,8 +89,14 @@ def test_a_range_starting_mid_history_starts_at_the_level_reached_before_it(
     assert changes(frames)["sha"].tolist() == ["c2"]
     assert complexity_at(frames.history, pd.Timestamp("2024-01-08"))["nloc"] == 10
     span = (pd.Timestamp("2024-01-08"), pd.Timestamp("2024-01-14 23:59"))
-    series = build_series(changes(frames), frames.history, frames.incidents, frames.inducing,
-                          span, ("human", "ai_authored"))
+    series = build_series(
+        changes(frames),
+        frames.history,
+        frames.incidents,
+        frames.inducing,
+        span,
+        ("human", "ai_authored"),
+    )
     assert series.weekly["nloc"].tolist() == [15]
     assert series.weekly["ai_commit_share"].tolist() == [1.0]
 
@@ -106,9 +114,17 @@ def test_each_class_is_credited_with_the_complexity_its_commits_added(tmp_path: 
 def test_acceleration_is_the_after_minus_before_mean_with_hac_interval() -> None:
     periods = pd.date_range("2024-01-01", periods=12, freq="MS")
     commits = np.array([10, 12, 11, 9, 10, 12, 30, 28, 33, 31, 29, 35], dtype=float)
-    monthly = pd.DataFrame({"period": periods, "commits": commits, "lines_added": commits * 10,
-                            "net_loc": commits, "nloc": commits.cumsum(),
-                            "ccn_total": commits.cumsum(), "functions_over_10": 0.0})
+    monthly = pd.DataFrame(
+        {
+            "period": periods,
+            "commits": commits,
+            "lines_added": commits * 10,
+            "net_loc": commits,
+            "nloc": commits.cumsum(),
+            "ccn_total": commits.cumsum(),
+            "functions_over_10": 0.0,
+        }
+    )
     span = (pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31 23:00"))
     rates = {r.metric: r for r in growth_rates(monthly, dt.date(2024, 7, 1), span)}
     commit_rate = rates["commits"]

@@ -23,8 +23,9 @@ def _log(repo: RepoBuilder) -> pd.DataFrame:
     for record in raw.split("\x1e"):
         if record.strip():
             sha, date, message = record.strip("\n").split("\x1f")
-            rows.append({"repo_id": "r", "sha": sha, "committed_at": pd.Timestamp(date),
-                         "message": message})
+            rows.append(
+                {"repo_id": "r", "sha": sha, "committed_at": pd.Timestamp(date), "message": message}
+            )
     return pd.DataFrame(rows)
 
 
@@ -127,13 +128,17 @@ def test_mining_records_reverts_and_the_summary_shows_them(
     when = dt.datetime(2024, 1, 1, 10, tzinfo=dt.UTC)
     bad = repo.commit("Add a flag", {"a.py": "FLAG = 1\n"}, date=when)
     repo.commit("Grow", {"b.py": "x = 1\n"}, date=when + dt.timedelta(days=1))
-    undo = repo.commit(f'Revert "Add a flag"\n\nThis reverts commit {bad}.', {"a.py": None},
-                       date=when + dt.timedelta(days=2))
+    undo = repo.commit(
+        f'Revert "Add a flag"\n\nThis reverts commit {bad}.',
+        {"a.py": None},
+        date=when + dt.timedelta(days=2),
+    )
     db = tmp_path / "s.duckdb"
     mine = run_jevons("mine", str(repo.path), "--db", str(db), "--workers", "1", cwd=tmp_path)
     assert mine.returncode == 0, mine.stderr
     stored = open_store(db, read_only=True).query(
-        "SELECT sha FROM commits WHERE reverted_by = ?", [undo])
+        "SELECT sha FROM commits WHERE reverted_by = ?", [undo]
+    )
     assert stored == [(bad,)]
     analysed = run_jevons("analyze", "--db", str(db), "--json", cwd=tmp_path)
     assert json.loads(analysed.stdout)["reverts"]["reverted_commits"] == 1

@@ -60,8 +60,11 @@ def test_verdict_tells_the_scenarios_story(name: str, expected: str, workdir: Pa
 def test_ai_risk_states_the_ai_classes_higher_failure_rate(workdir: Path) -> None:
     result = run_pipeline("ai-risk", workdir)
     riskier = [
-        f for f in result.findings
-        if f.key.startswith("failure_rate_ai") and f.ci_low is not None and f.ci_low > 1
+        f
+        for f in result.findings
+        if f.key.startswith("failure_rate_ai")
+        and f.ci_low is not None
+        and f.ci_low > 1
         and f.evidence_level in ("direct_attribution", "controlled_attribution")
     ]
     assert riskier, [f.statement for f in result.findings if f.key.startswith("failure_rate")]
@@ -76,8 +79,11 @@ def test_ai_risk_mined_with_full_history_is_a_mix_effect_stated_with_the_ai_risk
     assert result.verdict.primary_driver == "mix", (result.verdict, result.decomposition)
     assert "AI-" in result.verdict.statement and "fail more often" in result.verdict.statement
     riskier = [
-        f for f in result.findings
-        if f.key.startswith("failure_rate_ai") and f.ci_low is not None and f.ci_low > 1
+        f
+        for f in result.findings
+        if f.key.startswith("failure_rate_ai")
+        and f.ci_low is not None
+        and f.ci_low > 1
         and f.evidence_level in ("direct_attribution", "controlled_attribution")
     ]
     assert riskier

@@ -134,7 +134,9 @@ def test_a_repository_no_incident_is_linked_to_is_named_in_a_caveat(
         repo.commit(f"quiet {n}", {"q.py": f"q = {n}\n"})
     mine_repositories([repo.path], db=scoped.db, workers=1)
     caveats = analyze(scoped.db, replicates=REPLICATES).caveats
-    assert f"No incident is linked to any commit of {repo.path.name}: their 3 changes count " \
+    assert (
+        f"No incident is linked to any commit of {repo.path.name}: their 3 changes count "
         "as never failing." in " ".join(caveats)
+    )
     alone = analyze(scoped.db, repo="scoped-repo", replicates=REPLICATES).caveats
     assert not any(c.startswith("No incident is linked") for c in alone)

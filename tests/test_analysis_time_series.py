@@ -52,9 +52,13 @@ def test_a_driver_leading_incidents_by_three_weeks_shows_at_lag_three_only() -> 
     x = rng.normal(size=160)
     y = np.concatenate([np.zeros(3), x[:-3]]) * 2.0 + rng.normal(size=160) * 0.5
     evidence = time_series_tests(_weekly(x, y), None)
-    ccf = {t.lag: t for t in evidence.tests
-           if t.family == "ccf" and t.driver == "ai_commit_share"
-           and t.outcome == "code_caused_incidents"}
+    ccf = {
+        t.lag: t
+        for t in evidence.tests
+        if t.family == "ccf"
+        and t.driver == "ai_commit_share"
+        and t.outcome == "code_caused_incidents"
+    }
     assert set(ccf) == set(range(9))
     strongest = max(ccf.values(), key=lambda t: abs(t.effect or 0))
     assert strongest.lag == 3 and (strongest.effect or 0) > 0.8
@@ -66,8 +70,13 @@ def test_granger_figures_are_statsmodels_own() -> None:
     x = rng.normal(size=120)
     y = np.concatenate([[0.0], x[:-1]]) + rng.normal(size=120)
     evidence = time_series_tests(_weekly(x, y), None)
-    ours = {t.lag: t for t in evidence.tests if t.family == "granger"
-            and t.driver == "ai_commit_share" and t.outcome == "code_caused_incidents"}
+    ours = {
+        t.lag: t
+        for t in evidence.tests
+        if t.family == "granger"
+        and t.driver == "ai_commit_share"
+        and t.outcome == "code_caused_incidents"
+    }
     theirs = grangercausalitytests(np.column_stack([y, x]), maxlag=4)
     for lag in (1, 2, 3, 4):
         f_stat, p_value = theirs[lag][0]["ssr_ftest"][:2]
@@ -84,14 +93,17 @@ def test_interrupted_time_series_finds_a_level_change_at_adoption() -> None:
         {
             "period": pd.date_range("2023-01-02", periods=n, freq="7D"),
             "commits": commits,
-            "ai_commit_share": np.where(np.arange(n) >= cut, 0.5, 0.0) + rng.uniform(0, .05, n),
+            "ai_commit_share": np.where(np.arange(n) >= cut, 0.5, 0.0) + rng.uniform(0, 0.05, n),
             "incidents": rng.poisson(commits * rate).astype(float),
         }
     )
     weekly["code_caused_incidents"] = weekly["incidents"]
     evidence = time_series_tests(weekly, weekly["period"].iloc[cut])
-    level = next(t for t in evidence.tests
-                 if t.family == "its" and t.driver == "level_change" and t.outcome == "incidents")
+    level = next(
+        t
+        for t in evidence.tests
+        if t.family == "its" and t.driver == "level_change" and t.outcome == "incidents"
+    )
     assert level.ci_low is not None and level.ci_high is not None
     assert level.ci_low < 3.0 < level.ci_high and level.ci_low > 1.5
     assert "HAC" in level.note
@@ -107,8 +119,10 @@ def test_one_week_of_ai_commits_is_not_tested_for_leading_incidents() -> None:
     incidents[23] = 6.0
     evidence = time_series_tests(_weekly(share, incidents), None)
     assert not [t for t in evidence.tests if t.driver == "ai_commit_share"]
-    assert "ai_commit_share is above zero in 1 week(s) of 60; tests need 8: no CCF or " \
+    assert (
+        "ai_commit_share is above zero in 1 week(s) of 60; tests need 8: no CCF or "
         "Granger test of ai_commit_share -> code_caused_incidents" in evidence.skipped
+    )
     assert any("no dose-response test" in reason for reason in evidence.skipped)
     # a driver active every week is still tested (here 20 commits a week never vary)
     assert not any(t.driver == "commits" for t in evidence.tests)

@@ -188,7 +188,10 @@ def test_cli_lists_the_rules_in_force_with_the_users_own(tmp_path: Path) -> None
 def test_rules_written_to_a_pipe_are_not_squeezed_into_80_columns(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "analyzer.cli", "attribution", "rules"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
         env={"PATH": "/usr/bin:/bin"},  # no COLUMNS: Rich would use 80 for a pipe
     )
     assert result.returncode == 0, result.stderr

@@ -269,8 +269,9 @@ def test_an_integer_beyond_pythons_digit_limit_is_placed_at_its_line_and_column(
 ) -> None:
     path = _generic_export(tmp_path)
     # multi-byte text first: the parser counts characters, the position is in bytes
-    text = path.read_text().replace('"INC-8",', '"INC-8", "note": "café ☕",\n "n": 1'
-                                    + "0" * 5000 + ",")
+    text = path.read_text().replace(
+        '"INC-8",', '"INC-8", "note": "café ☕",\n "n": 1' + "0" * 5000 + ","
+    )
     path.write_text(before + text, encoding="utf-8")
     where = (before + text).encode("utf-8").index(b"1" + b"0" * 5000)
     line = (before + text).encode("utf-8")[:where].count(b"\n") + 1

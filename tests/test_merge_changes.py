@@ -272,20 +272,45 @@ def merged(authorship: str | None, changed: int, tool: str | None = None) -> Mer
 @pytest.mark.parametrize(
     ("items", "expected"),
     [
-        pytest.param([merged("human", 20), merged("ai_assisted", 3, "copilot-review")],
-                     ("human", None), id="lines-not-commit-count"),
-        pytest.param([merged("human", 5), merged("ai_assisted", 5, "cursor")],
-                     ("ai_assisted", "cursor"), id="tie-goes-to-ai"),
-        pytest.param([merged("ai_assisted", 4, "aider"), merged("ai_authored", 4, "devin")],
-                     ("ai_authored", "devin"), id="ai-tie-goes-to-the-agent"),
-        pytest.param([merged("ai_assisted", 3, "aider"), merged("ai_authored", 2, "devin"),
-                      merged("human", 4)], ("ai_assisted", "aider"), id="ai-group-outweighs-human"),
-        pytest.param([merged("automation", 9, "dependabot"), merged("human", 2)],
-                     ("automation", "dependabot"), id="bot-branch"),
-        pytest.param([merged("ai_authored", 0, "copilot-agent"), merged("human", 0)],
-                     ("ai_authored", "copilot-agent"), id="no-lines-each-counts-once"),
-        pytest.param([merged("ai_authored", 0, "copilot-agent"), merged("human", 1)],
-                     ("human", None), id="empty-plan-weighs-nothing"),
+        pytest.param(
+            [merged("human", 20), merged("ai_assisted", 3, "copilot-review")],
+            ("human", None),
+            id="lines-not-commit-count",
+        ),
+        pytest.param(
+            [merged("human", 5), merged("ai_assisted", 5, "cursor")],
+            ("ai_assisted", "cursor"),
+            id="tie-goes-to-ai",
+        ),
+        pytest.param(
+            [merged("ai_assisted", 4, "aider"), merged("ai_authored", 4, "devin")],
+            ("ai_authored", "devin"),
+            id="ai-tie-goes-to-the-agent",
+        ),
+        pytest.param(
+            [
+                merged("ai_assisted", 3, "aider"),
+                merged("ai_authored", 2, "devin"),
+                merged("human", 4),
+            ],
+            ("ai_assisted", "aider"),
+            id="ai-group-outweighs-human",
+        ),
+        pytest.param(
+            [merged("automation", 9, "dependabot"), merged("human", 2)],
+            ("automation", "dependabot"),
+            id="bot-branch",
+        ),
+        pytest.param(
+            [merged("ai_authored", 0, "copilot-agent"), merged("human", 0)],
+            ("ai_authored", "copilot-agent"),
+            id="no-lines-each-counts-once",
+        ),
+        pytest.param(
+            [merged("ai_authored", 0, "copilot-agent"), merged("human", 1)],
+            ("human", None),
+            id="empty-plan-weighs-nothing",
+        ),
         pytest.param([], ("human", None), id="nothing-new-keeps-own-class"),
     ],
 )

@@ -29,16 +29,18 @@ AI = {"ai_assisted", "ai_authored"}
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def blob_ccn(repo: Path, blob: str | None, path: str) -> tuple[int | None, dict[str, int]]:
     """Total CCN and each function's CCN of a blob, measured here by the metric backend."""
     if blob is None:
         return None, {}
-    content = subprocess.run(["git", "-C", str(repo), "cat-file", "blob", blob],
-                             capture_output=True, check=True).stdout
+    content = subprocess.run(
+        ["git", "-C", str(repo), "cat-file", "blob", blob], capture_output=True, check=True
+    ).stdout
     metrics = analyze_blob(blob, path, content)
     return metrics.ccn_total, {f.name: f.ccn for f in metrics.functions}
 
@@ -72,8 +74,11 @@ def test_demo_pull_request_lines_and_complexity_match_git_and_lizard(demo_pull) 
     counted = [f for f in report.files if f.counted]
     assert counted, "the demo pull request changes source files"
     for delta in counted:
-        old_blob = git(repo, "rev-parse", f"{merge_base}:{delta.path}").strip() \
-            if delta.change_type != "A" else None
+        old_blob = (
+            git(repo, "rev-parse", f"{merge_base}:{delta.path}").strip()
+            if delta.change_type != "A"
+            else None
+        )
         new_blob = git(repo, "rev-parse", f"{pull['head']}:{delta.path}").strip()
         before, _ = blob_ccn(repo, old_blob, delta.path)
         after, _ = blob_ccn(repo, new_blob, delta.path)
@@ -90,13 +95,20 @@ def test_demo_pull_request_lists_every_function_made_complex(demo_pull) -> None:
     for delta in report.files:
         if not delta.counted or delta.change_type == "D":
             continue
-        old = None if delta.change_type == "A" else \
-            git(repo, "rev-parse", f"{report.merge_base}:{delta.path}").strip()
+        old = (
+            None
+            if delta.change_type == "A"
+            else git(repo, "rev-parse", f"{report.merge_base}:{delta.path}").strip()
+        )
         _, before = blob_ccn(repo, old, delta.path)
-        _, after = blob_ccn(repo, git(repo, "rev-parse", f"{report.head}:{delta.path}").strip(),
-                            delta.path)
-        expected |= {(delta.path, name, ccn) for name, ccn in after.items()
-                     if ccn > 10 and ccn > before.get(name, 0)}
+        _, after = blob_ccn(
+            repo, git(repo, "rev-parse", f"{report.head}:{delta.path}").strip(), delta.path
+        )
+        expected |= {
+            (delta.path, name, ccn)
+            for name, ccn in after.items()
+            if ccn > 10 and ccn > before.get(name, 0)
+        }
     assert expected, "the demo pull request makes a function complex"
     assert {(f.path, f.name, f.ccn) for f in report.functions} == expected
 
@@ -153,8 +165,9 @@ def test_without_a_store_every_blob_is_measured_and_the_figures_are_the_same(
 def test_unmined_pull_request_is_measured_on_the_fly_with_the_store_history(
     small_pull: PullRequestRepo,
 ) -> None:
-    report, markdown = write_pr_report(small_pull.base, small_pull.head,
-                                       small_pull.repo.path, db=small_pull.db)
+    report, markdown = write_pr_report(
+        small_pull.base, small_pull.head, small_pull.repo.path, db=small_pull.db
+    )
     assert report.blobs_measured_now == 2  # the new gift.py and checkout.py; the old one is cached
     assert report.blobs_from_store == 1
     checkout = next(f for f in report.files if f.path == "checkout.py")
@@ -170,8 +183,12 @@ def test_unmined_pull_request_is_measured_on_the_fly_with_the_store_history(
     text = visible_text(markdown)
     assert INCIDENT_TITLE in text and "INC-7" in text
     assert report.risk.level == "high"
-    assert set(report.risk.fired) == {"complexity-into-incident-hotspot", "complex-functions",
-                                      "incident-history", "hotspot"}
+    assert set(report.risk.fired) == {
+        "complexity-into-incident-hotspot",
+        "complex-functions",
+        "incident-history",
+        "hotspot",
+    }
 
 
 def test_a_store_behind_the_base_branch_says_so(tmp_path: Path) -> None:
@@ -183,10 +200,16 @@ def test_a_store_behind_the_base_branch_says_so(tmp_path: Path) -> None:
 
 
 def test_redacted_incidents_show_ids_and_counts_only(small_pull: PullRequestRepo) -> None:
-    _, plain = write_pr_report(small_pull.base, small_pull.head, small_pull.repo.path,
-                               db=small_pull.db)
-    _, redacted = write_pr_report(small_pull.base, small_pull.head, small_pull.repo.path,
-                                  db=small_pull.db, redact_incidents=True)
+    _, plain = write_pr_report(
+        small_pull.base, small_pull.head, small_pull.repo.path, db=small_pull.db
+    )
+    _, redacted = write_pr_report(
+        small_pull.base,
+        small_pull.head,
+        small_pull.repo.path,
+        db=small_pull.db,
+        redact_incidents=True,
+    )
     assert INCIDENT_TITLE in visible_text(plain)
     text = visible_text(redacted)
     assert INCIDENT_TITLE not in text and "SEV2" not in text
@@ -199,9 +222,11 @@ def test_cli_fail_on_exits_1_at_or_above_the_level_and_writes_the_report(
     where = ["--repo", str(small_pull.repo.path), "--db", str(small_pull.db)]
     common = ["report", "pr", "--base", small_pull.base, "--head", small_pull.head, *where]
     low = ["report", "pr", "--base", small_pull.base, "--head", small_pull.gift, *where]
-    for name, args, level, status in (("high-at-high", common, "high", 1),
-                                      ("low-at-low", low, "low", 1),
-                                      ("low-at-medium", low, "medium", 0)):
+    for name, args, level, status in (
+        ("high-at-high", common, "high", 1),
+        ("low-at-low", low, "low", 1),
+        ("low-at-medium", low, "medium", 0),
+    ):
         out = tmp_path / f"{name}.md"
         run = run_jevons(*args, "--out", str(out), "--fail-on", level, cwd=tmp_path)
         assert run.returncode == status, (name, run.stderr)
@@ -214,16 +239,27 @@ def test_cli_fail_on_exits_1_at_or_above_the_level_and_writes_the_report(
 
 
 def test_cli_names_a_ref_that_is_not_there(small_pull: PullRequestRepo, tmp_path: Path) -> None:
-    run = run_jevons("report", "pr", "--base", "no-such-branch", "--head", small_pull.head,
-                     "--repo", str(small_pull.repo.path), "--db", str(small_pull.db),
-                     cwd=tmp_path)
+    run = run_jevons(
+        "report",
+        "pr",
+        "--base",
+        "no-such-branch",
+        "--head",
+        small_pull.head,
+        "--repo",
+        str(small_pull.repo.path),
+        "--db",
+        str(small_pull.db),
+        cwd=tmp_path,
+    )
     assert run.returncode == 2
     assert "--base no-such-branch: no such commit" in run.stderr and "fetch-depth" in run.stderr
 
 
 def test_tables_keep_their_columns_and_the_report_its_size(small_pull: PullRequestRepo) -> None:
-    _, markdown = write_pr_report(small_pull.base, small_pull.head, small_pull.repo.path,
-                                  db=small_pull.db)
+    _, markdown = write_pr_report(
+        small_pull.base, small_pull.head, small_pull.repo.path, db=small_pull.db
+    )
     widths = {len(row) for row in table_rows(markdown)}
     assert widths <= {4, 5, 6} and len(markdown) < GITHUB_COMMENT_LIMIT
     assert_inert(markdown)
@@ -231,8 +267,11 @@ def test_tables_keep_their_columns_and_the_report_its_size(small_pull: PullReque
 
 def test_risk_rules_file_is_checked(tmp_path: Path) -> None:
     bad = tmp_path / "risk.toml"
-    bad.write_text('levels = ["low", "high"]\n[[rule]]\nid = "x"\nlevel = "high"\n'
-                   'when = { lines_typed = 1 }\nreason = "r"\n', encoding="utf-8")
+    bad.write_text(
+        'levels = ["low", "high"]\n[[rule]]\nid = "x"\nlevel = "high"\n'
+        'when = { lines_typed = 1 }\nreason = "r"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ReportError, match="rule 'x': unknown signal 'lines_typed'"):
         load_risk_rules(bad)
     assert load_risk_rules().levels == ("low", "medium", "high")
@@ -240,12 +279,23 @@ def test_risk_rules_file_is_checked(tmp_path: Path) -> None:
 
 def test_renamed_deleted_and_binary_files_are_measured_on_the_right_side(tmp_path: Path) -> None:
     repo = RepoBuilder(tmp_path / "repo")
-    base = repo.commit("Start", {"old_name.py": branchy("keep", 4), "gone.py": branchy("gone", 3),
-                                 "logo.png": b"\x89PNG\r\n\x1a\n\x00\x00binary"})
+    base = repo.commit(
+        "Start",
+        {
+            "old_name.py": branchy("keep", 4),
+            "gone.py": branchy("gone", 3),
+            "logo.png": b"\x89PNG\r\n\x1a\n\x00\x00binary",
+        },
+    )
     repo.git("mv", "old_name.py", "new_name.py")
-    head = repo.commit("Rename, delete, touch the image",
-                       {"new_name.py": branchy("keep", 4) + "\n# moved\n", "gone.py": None,
-                        "logo.png": b"\x89PNG\r\n\x1a\n\x00\x01binary"})
+    head = repo.commit(
+        "Rename, delete, touch the image",
+        {
+            "new_name.py": branchy("keep", 4) + "\n# moved\n",
+            "gone.py": None,
+            "logo.png": b"\x89PNG\r\n\x1a\n\x00\x01binary",
+        },
+    )
     report = build_pr_report(base, head, repo.path, tmp_path / "no-store.duckdb")
     files = {f.path: f for f in report.files}
     renamed = files["new_name.py"]

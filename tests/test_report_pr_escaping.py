@@ -39,13 +39,27 @@ def test_escaped_text_renders_as_itself_in_a_table_cell(text: str) -> None:
     assert shown == visible_text(f"{plain_text(text)}\n", parse=False).strip()
 
 
-@pytest.mark.parametrize("text", [
-    "@everyone look", "see #12 and GH-3", "mail m@evil.example", "https://evil.example/x",
-    "WWW.evil.example", "[x](javascript:alert(1))", "![i](https://evil.example/i.png)",
-    "<script>alert(1)</script>", "**bold** _it_ `code` ~~s~~", "a | b | c", "# heading",
-    "&lt;b&gt; &#64;here", "\x1b[31mred\x1b[0m", "line\nbreak\r\n> quote", "\u202egnp.exe",
-    "x" * 5000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@everyone look",
+        "see #12 and GH-3",
+        "mail m@evil.example",
+        "https://evil.example/x",
+        "WWW.evil.example",
+        "[x](javascript:alert(1))",
+        "![i](https://evil.example/i.png)",
+        "<script>alert(1)</script>",
+        "**bold** _it_ `code` ~~s~~",
+        "a | b | c",
+        "# heading",
+        "&lt;b&gt; &#64;here",
+        "\x1b[31mred\x1b[0m",
+        "line\nbreak\r\n> quote",
+        "\u202egnp.exe",
+        "x" * 5000,
+    ],
+)
 def test_known_attacks_are_shown_as_text(text: str) -> None:
     escaped = markdown_text(text, limit=300)
     markdown = f"| a |\n|---|\n| {escaped} |\n\n{escaped}\n"
@@ -88,7 +102,8 @@ def test_scenario_hostile_incident_title_is_text_and_redactable(scenario) -> Non
     assert_inert(redacted)
     assert incident["title"] not in visible_text(redacted)
     stored = open_store(db, read_only=True).query(
-        "SELECT reference FROM incidents WHERE title = ?", [incident["title"]])
+        "SELECT reference FROM incidents WHERE title = ?", [incident["title"]]
+    )
     assert stored and stored[0][0] in visible_text(redacted)
 
 
@@ -98,11 +113,17 @@ def test_hostile_path_author_message_and_incident_title_are_text(tmp_path: Path)
     repo = RepoBuilder(tmp_path / "hostile-repo")
     base = repo.head()
     repo.checkout("evil", create=True)
-    author = ("@everyone <img src=x onerror=alert(1)> [boss](https://evil.example)",
-              "x@evil.example")
+    author = (
+        "@everyone <img src=x onerror=alert(1)> [boss](https://evil.example)",
+        "x@evil.example",
+    )
     source = "def f(x):\n" + "".join(f"    if x == {i}:\n        return {i}\n" for i in range(12))
-    head = repo.commit(HOSTILE, {HOSTILE_PATH: source + "    return 0\n"}, author=author,
-                       date=dt.datetime(2025, 3, 10, 9, tzinfo=dt.UTC))
+    head = repo.commit(
+        HOSTILE,
+        {HOSTILE_PATH: source + "    return 0\n"},
+        author=author,
+        date=dt.datetime(2025, 3, 10, 9, tzinfo=dt.UTC),
+    )
     report, markdown = write_pr_report(base, head, repo.path, db=db)
     assert report.functions and HOSTILE_PATH in report.history.files
     assert_inert(markdown)

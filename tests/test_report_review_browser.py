@@ -40,11 +40,16 @@ def open_offline(browser: Any, page_file: Path) -> tuple[Any, list[str], list[st
     page_errors: list[str] = []
     own = page_file.resolve().as_uri()
     page.on("request", lambda request: requested.append(request.url))
-    page.on("console", lambda message: message.type == "error"
-            and console_errors.append(message.text))
+    page.on(
+        "console", lambda message: message.type == "error" and console_errors.append(message.text)
+    )
     page.on("pageerror", lambda error: page_errors.append(str(error)))
-    page.route("**/*", lambda route: route.continue_() if route.request.url == own
-               else route.abort("blockedbyclient"))
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url == own else route.abort("blockedbyclient")
+        ),
+    )
     page.goto(own, wait_until="load")
     return page, requested, console_errors, page_errors
 
@@ -63,7 +68,9 @@ def drawn_charts(page: Any) -> list[dict[str, Any]]:
 
 
 def test_review_renders_offline_with_every_chart_and_no_error(
-    playwright: Any, demo_store: Path, tmp_path: Path  # noqa: F811
+    playwright: Any,  # noqa: F811
+    demo_store: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     out = tmp_path / "review.html"
     write_review("2026-01-01", "2026-03-31", out=out, db=demo_store)
@@ -89,7 +96,9 @@ def test_review_renders_offline_with_every_chart_and_no_error(
 
 
 def test_hostile_text_shows_as_text_in_the_browser(
-    playwright: Any, demo_store: Path, tmp_path: Path  # noqa: F811
+    playwright: Any,  # noqa: F811
+    demo_store: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     db = hostile_store(demo_store, tmp_path)
     out = tmp_path / "hostile-review.html"
@@ -110,8 +119,11 @@ def test_hostile_text_shows_as_text_in_the_browser(
         charts = drawn_charts(page)
         sections = len(review.per_repo)
         assert sections == 2
-        assert COMBINED_CHARTS + sections * 3 <= len(charts) <= (
-            COMBINED_CHARTS + sections * SECTION_CHARTS)
+        assert (
+            COMBINED_CHARTS + sections * 3
+            <= len(charts)
+            <= (COMBINED_CHARTS + sections * SECTION_CHARTS)
+        )
         assert all(chart["marks"] >= 2 for chart in charts)
         page.wait_for_timeout(300)
         assert dialogs == []  # no alert() ran

@@ -70,9 +70,10 @@ def rise_start(weekly: pd.DataFrame) -> int:
         p_after = ai[t:].sum() / max(n[t:].sum(), 1.0)
         if p_after <= p_before:
             continue
-        ll = stats.binom.logpmf(ai[:t], n[:t], p_before).sum() + stats.binom.logpmf(
-            ai[t:], n[t:], p_after
-        ).sum()
+        ll = (
+            stats.binom.logpmf(ai[:t], n[:t], p_before).sum()
+            + stats.binom.logpmf(ai[t:], n[t:], p_after).sum()
+        )
         if ll > best_ll:
             best, best_ll = t, ll
     return best

@@ -36,8 +36,10 @@ def churn_by_class(
         if rows.empty:
             continue
         rewritten = {name: int(rows[col].fillna(0).sum()) for name, col in columns.items()}
-        share = {name: ratio_estimate(rows[col].fillna(0), rows["lines_added"])
-                 for name, col in columns.items()}
+        share = {
+            name: ratio_estimate(rows[col].fillna(0), rows["lines_added"])
+            for name, col in columns.items()
+        }
         result[cls] = ClassChurn(
             commits=len(rows),
             lines_added=int(rows["lines_added"].sum()),

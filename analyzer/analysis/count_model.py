@@ -30,9 +30,7 @@ from analyzer.analysis.result import CountModel, ModelTerm
 FloatArray = npt.NDArray[np.float64]
 MIN_CLASS_CHANGES = 30
 MIN_EVENTS = 5
-CONTROLS: tuple[str, ...] = (
-    "log_lines", "log_files", "log_prior_churn", "log_prior_ccn", "years"
-)
+CONTROLS: tuple[str, ...] = ("log_lines", "log_files", "log_prior_churn", "log_prior_ccn", "years")
 FORMULA = (
     "incidents ~ class + log(lines changed) + log1p(files changed) + log1p(prior churn 90d) "
     "+ log1p(prior CCN) + years since first change, exposure = lines changed"
@@ -119,8 +117,11 @@ def _fit(endog: pd.Series, exog: pd.DataFrame, exposure: pd.Series) -> _Fitted:
             if fit.mle_retvals.get("converged", False) and np.isfinite(conf).all():
                 # the last parameter is the dispersion alpha, not a coefficient
                 return _Fitted(
-                    "negative binomial (NB2)", params[:k], conf[:k],
-                    np.asarray(fit.pvalues, dtype=float)[:k], float(params[k]),
+                    "negative binomial (NB2)",
+                    params[:k],
+                    conf[:k],
+                    np.asarray(fit.pvalues, dtype=float)[:k],
+                    float(params[k]),
                 )
         except (np.linalg.LinAlgError, ValueError):
             pass

@@ -54,9 +54,7 @@ def data_coverage(frames: Frames, adoption: dt.date | None, weeks: int) -> Cover
     )
 
 
-def incident_records_start(
-    shipped: pd.DataFrame, incidents: pd.DataFrame
-) -> pd.Timestamp | None:
+def incident_records_start(shipped: pd.DataFrame, incidents: pd.DataFrame) -> pd.Timestamp | None:
     """The day incident records seem to begin, when that is well after the first change:
     before it, "no incident" means "not recorded", and a change from then can neither
     fail nor count as not failing. ``None`` when the records cover the changes.
@@ -79,8 +77,11 @@ def late_records_caveat(
     start: pd.Timestamp, shipped: pd.DataFrame, kept: int, *, configured: bool
 ) -> str:
     """What the start of the incident records changed, in words."""
-    how = ("(analysis.incident_records_start)" if configured else
-           "(the first incident; set analysis.incident_records_start if they began earlier)")
+    how = (
+        "(analysis.incident_records_start)"
+        if configured
+        else "(the first incident; set analysis.incident_records_start if they began earlier)"
+    )
     return (
         f"Incident records begin on {start.date()} {how}, after the first change "
         f"({shipped['committed_at'].min().date()}): change failure rates, incident rates, "

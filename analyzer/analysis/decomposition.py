@@ -95,8 +95,12 @@ def plan_imputation(
     a two-sample Poisson test (statsmodels) finds one at the 5% level."""
     measured_a, measured_b = a.changes >= min_changes, b.changes >= min_changes
     both = measured_a & measured_b
-    counts = (b.incidents[both].sum(), b.changes[both].sum(),
-              a.incidents[both].sum(), a.changes[both].sum())
+    counts = (
+        b.incidents[both].sum(),
+        b.changes[both].sum(),
+        a.incidents[both].sum(),
+        a.changes[both].sum(),
+    )
     carry = False
     if counts[1] > 0 and counts[3] > 0 and counts[0] + counts[2] > 0:
         with warnings.catch_warnings():
@@ -125,7 +129,10 @@ def class_rates(
 
 
 def shapley_effects(
-    a: PeriodCounts, b: PeriodCounts, *, min_changes: int = MIN_CLASS_CHANGES,
+    a: PeriodCounts,
+    b: PeriodCounts,
+    *,
+    min_changes: int = MIN_CLASS_CHANGES,
     plan: Imputation | None = None,
 ) -> Effects:
     """Split ``sum(b.incidents) - sum(a.incidents)`` exactly into volume, mix and rate.
@@ -278,9 +285,7 @@ def decompose_incident_change(
         "total": _estimate(code_change + unlinked_change, boot["code"] + boot["unlinked"]),
     }
     separation = {
-        f"{x}-{y}": _estimate(
-            float(getattr(point, x) - getattr(point, y)), boot[x] - boot[y]
-        )
+        f"{x}-{y}": _estimate(float(getattr(point, x) - getattr(point, y)), boot[x] - boot[y])
         for x, y in (("volume", "mix"), ("volume", "rate"), ("mix", "rate"))
     }
     separation["unlinked-code"] = _estimate(

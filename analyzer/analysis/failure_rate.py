@@ -111,11 +111,16 @@ def _mover_ratio(prop: ClassProportion, base: ClassProportion) -> tuple[float, f
     (l1, u1), (l2, u2) = (_wilson(c.count, c.n) for c in (prop, base))
     p1, p2 = prop.count / prop.n, base.count / base.n
     both = p1 * p2
-    low = (both - math.sqrt(max(both**2 - l1 * u2 * (2 * p1 - l1) * (2 * p2 - u2), 0.0))) \
-        / (u2 * (2 * p2 - u2))
+    low = (both - math.sqrt(max(both**2 - l1 * u2 * (2 * p1 - l1) * (2 * p2 - u2), 0.0))) / (
+        u2 * (2 * p2 - u2)
+    )
     high_denominator = l2 * (2 * p2 - l2)
-    high = (both + math.sqrt(max(both**2 - u1 * l2 * (2 * p1 - u1) * (2 * p2 - l2), 0.0))) \
-        / high_denominator if high_denominator > 0 else math.inf
+    high = (
+        (both + math.sqrt(max(both**2 - u1 * l2 * (2 * p1 - u1) * (2 * p2 - l2), 0.0)))
+        / high_denominator
+        if high_denominator > 0
+        else math.inf
+    )
     return max(low, 0.0), high
 
 
@@ -134,8 +139,10 @@ def incident_rates(
     exists only late is compared with reference changes of the same time.
     """
     by_class = _rates_by_class(changes, inducing_all, classes)
-    compared = by_class if concurrent is None else _rates_by_class(
-        changes[concurrent], inducing_all, classes
+    compared = (
+        by_class
+        if concurrent is None
+        else _rates_by_class(changes[concurrent], inducing_all, classes)
     )
     return IncidentRates(by_class, _compare_rates(compared))
 
@@ -145,7 +152,9 @@ def _rates_by_class(
 ) -> dict[str, ClassIncidentRate]:
     kloc = changes.groupby("authorship")["lines_changed"].sum() / 1000.0
     linked = inducing_all.merge(
-        changes[["repo_id", "sha", "authorship"]], on=["repo_id", "sha"], how="inner",
+        changes[["repo_id", "sha", "authorship"]],
+        on=["repo_id", "sha"],
+        how="inner",
         suffixes=("_link", ""),
     )
     counts = linked.groupby("authorship")["incident_id"].nunique()

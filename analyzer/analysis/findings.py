@@ -186,9 +186,7 @@ def _growth_findings(growth: Growth, adoption: Adoption) -> Iterator[Finding]:
             caveats=(TIME_CAVEAT,),
             p_value=rate.p_value,
         )
-    per_line = {
-        c: g.ccn_per_line_added for c, g in growth.by_class.items() if g.ccn_per_line_added
-    }
+    per_line = {c: g.ccn_per_line_added for c, g in growth.by_class.items() if g.ccn_per_line_added}
     if "human" in per_line and any(c in per_line for c in AI_CLASSES):
         parts = ", ".join(f"{class_words(c)} {100 * v:.1f}" for c, v in per_line.items())
         yield make_finding(
@@ -209,8 +207,11 @@ def _incident_load_findings(
     if load.incidents == 0:
         return
     its = next(
-        (t for t in series.tests if t.family == "its" and t.driver == "level_change"
-         and t.outcome == "incidents"),
+        (
+            t
+            for t in series.tests
+            if t.family == "its" and t.driver == "level_change" and t.outcome == "incidents"
+        ),
         None,
     )
     unlinked = load.unlinked / load.incidents
@@ -241,9 +242,7 @@ def _incident_load_findings(
     )
 
 
-def _failure_findings(
-    comparisons: Sequence[Comparison], model: CountModel
-) -> Iterator[Finding]:
+def _failure_findings(comparisons: Sequence[Comparison], model: CountModel) -> Iterator[Finding]:
     terms = {t.term: t for t in model.terms}
     for comparison in comparisons:
         cls = comparison.authorship
@@ -268,15 +267,15 @@ def _failure_findings(
             )
             continue
         yield _comparison_finding(
-            comparison, f"failure_rate_{cls}", "change_failure_rate",
+            comparison,
+            f"failure_rate_{cls}",
+            "change_failure_rate",
             f"{words} changes were linked to incidents {{ratio}} as often as concurrent human "
             "changes",
         )
 
 
-def _comparison_finding(
-    comparison: Comparison, key: str, topic: str, template: str
-) -> Finding:
+def _comparison_finding(comparison: Comparison, key: str, topic: str, template: str) -> Finding:
     ratio = comparison.ratio
     shown = "n/a" if ratio is None else f"{ratio:.1f}x"
     claim = template.format(ratio=shown)
@@ -287,11 +286,14 @@ def _comparison_finding(
     else:
         level = "co_occurrence"
         claim = (
-            f"{claim} ({interval}, Holm p={_num(comparison.p_holm, '{:.2g}')}): no "
-            "difference shown"
+            f"{claim} ({interval}, Holm p={_num(comparison.p_holm, '{:.2g}')}): no difference shown"
         )
     return make_finding(
-        key, topic, claim, level, comparison.method,
+        key,
+        topic,
+        claim,
+        level,
+        comparison.method,
         effect=Estimate(ratio, comparison.ci_low, comparison.ci_high),
         unit="ratio vs human",
         caveats=(MARKER_CAVEAT,),
@@ -304,7 +306,9 @@ def _revert_findings(reverts: Reverts) -> Iterator[Finding]:
     for comparison in reverts.comparisons:
         if comparison.authorship in AI_CLASSES:
             yield _comparison_finding(
-                comparison, f"revert_rate_{comparison.authorship}", "reverts",
+                comparison,
+                f"revert_rate_{comparison.authorship}",
+                "reverts",
                 f"{class_words(comparison.authorship)} changes were reverted {{ratio}} as "
                 "often as concurrent human changes",
             )
@@ -357,8 +361,10 @@ def _decomposition_findings(decomposition: Decomposition) -> Iterator[Finding]:
         shown = real_change and effect.excludes_zero
         level: EvidenceLevel = "direct_attribution" if shown else "co_occurrence"
         tail = (
-            "" if shown
-            else ": not distinguishable from zero" if real_change
+            ""
+            if shown
+            else ": not distinguishable from zero"
+            if real_change
             else ": the code-caused change itself is not distinguishable from zero"
         )
         yield make_finding(
@@ -390,16 +396,19 @@ def _decomposition_findings(decomposition: Decomposition) -> Iterator[Finding]:
 def _time_series_findings(evidence: TimeSeriesEvidence) -> Iterator[Finding]:
     for driver, words in (("ai_commit_share", "the AI share of commits"), ("commits", "volume")):
         leads = [
-            t for t in evidence.tests
-            if t.driver == driver and t.outcome == "code_caused_incidents"
-            and t.family in ("ccf", "granger") and (t.lag or 0) > 0
+            t
+            for t in evidence.tests
+            if t.driver == driver
+            and t.outcome == "code_caused_incidents"
+            and t.family in ("ccf", "granger")
+            and (t.lag or 0) > 0
             and (t.family == "granger" or (t.effect or 0) > 0)
         ]
         if not leads:
             continue
         best = min(leads, key=lambda t: t.p_holm if t.p_holm is not None else 1.0)
-        level: EvidenceLevel = "temporal_precedence" if _significant(best.p_holm) else (
-            "co_occurrence"
+        level: EvidenceLevel = (
+            "temporal_precedence" if _significant(best.p_holm) else ("co_occurrence")
         )
         claim = (
             f"Changes in {words} lead code-caused incidents ({best.name}, Holm "
@@ -409,13 +418,23 @@ def _time_series_findings(evidence: TimeSeriesEvidence) -> Iterator[Finding]:
             f"({len(leads)} tests, smallest Holm p={_num(best.p_holm, '{:.2g}')})"
         )
         yield make_finding(
-            f"precedence_{driver}", "time_series", claim, level, evidence.method,
-            effect=Estimate(best.effect), unit="correlation or F statistic",
-            caveats=(TIME_CAVEAT,), p_value=best.p_value, p_holm=best.p_holm,
+            f"precedence_{driver}",
+            "time_series",
+            claim,
+            level,
+            evidence.method,
+            effect=Estimate(best.effect),
+            unit="correlation or F statistic",
+            caveats=(TIME_CAVEAT,),
+            p_value=best.p_value,
+            p_holm=best.p_holm,
         )
     dose = next(
-        (t for t in evidence.tests
-         if t.family == "dose_response" and t.outcome == "code_caused_incidents"),
+        (
+            t
+            for t in evidence.tests
+            if t.family == "dose_response" and t.outcome == "code_caused_incidents"
+        ),
         None,
     )
     if dose is not None and dose.effect is not None:

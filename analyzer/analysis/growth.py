@@ -29,17 +29,19 @@ RATE_METRICS: tuple[tuple[str, Literal["flow", "stock"], str], ...] = (
     ("ccn_total", "stock", "ccn_total_growth"),
     ("functions_over_10", "stock", "functions_over_10_growth"),
 )
-_DELTA_COLUMNS = {"nloc": "nloc_d", "ccn_total": "ccn_d", "functions_over_10": "f10_d",
-                  "functions_over_20": "f20_d"}
+_DELTA_COLUMNS = {
+    "nloc": "nloc_d",
+    "ccn_total": "ccn_d",
+    "functions_over_10": "f10_d",
+    "functions_over_20": "f20_d",
+}
 MIN_MONTHS_EACH_SIDE = 2
 _HAC_LAGS = 2
 
 
 def class_growth(changes: pd.DataFrame, classes: Sequence[str]) -> dict[str, ClassGrowth]:
     """Volume and complexity each class added, and CCN added per line added."""
-    sums = changes.groupby("authorship")[
-        ["lines_added", "lines_deleted", "nloc_d", "ccn_d"]
-    ].sum()
+    sums = changes.groupby("authorship")[["lines_added", "lines_deleted", "nloc_d", "ccn_d"]].sum()
     counts = changes["authorship"].value_counts()
     records = sums.to_dict(orient="index")
     result: dict[str, ClassGrowth] = {}
@@ -104,8 +106,9 @@ def growth_rates(
     after = (months["period"] >= cut).astype(float)
     if min(after.sum(), (1 - after).sum()) < MIN_MONTHS_EACH_SIDE:
         return ()
-    return tuple(_rate(metric, kind, months[column], after) for metric, kind, column in
-                 RATE_METRICS)
+    return tuple(
+        _rate(metric, kind, months[column], after) for metric, kind, column in RATE_METRICS
+    )
 
 
 def _rate(

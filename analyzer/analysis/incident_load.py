@@ -45,9 +45,7 @@ def incident_load(
         hours_to_resolve_median=float(hours.median()) if len(hours) else None,
         hours_to_resolve_total=float(hours.sum()) if len(hours) else None,
         effort_hours=float(effort.sum() / 60.0) if effort.notna().any() else None,
-        off_hours_share=(
-            float(off_hours[both].sum() / effort[both].sum()) if both.any() else None
-        ),
+        off_hours_share=(float(off_hours[both].sum() / effort[both].sum()) if both.any() else None),
         per_week_before=before,
         per_week_after=after,
         by_severity={str(k): int(v) for k, v in severity.items()},

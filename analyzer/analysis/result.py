@@ -348,8 +348,11 @@ class Decomposition:
     @property
     def is_computed(self) -> bool:
         """Both periods are known and the parts were estimated."""
-        return (self.period_a is not None and self.period_b is not None
-                and self.volume_effect.value is not None)
+        return (
+            self.period_a is not None
+            and self.period_b is not None
+            and self.volume_effect.value is not None
+        )
 
     @property
     def splits_anything(self) -> bool:

@@ -24,8 +24,10 @@ def revert_rates(
     over the ``concurrent`` changes (a boolean mask; default all)."""
     reverted = changes["reverted_by"].notna()
     by_class = class_proportions(changes["authorship"], reverted, classes)
-    compared = by_class if concurrent is None else class_proportions(
-        changes.loc[concurrent, "authorship"], reverted[concurrent], classes
+    compared = (
+        by_class
+        if concurrent is None
+        else class_proportions(changes.loc[concurrent, "authorship"], reverted[concurrent], classes)
     )
     return Reverts(
         reverted_commits=int(reverted.sum()),

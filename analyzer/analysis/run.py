@@ -93,8 +93,7 @@ def analyze(
     _check_repo(store, repo)
     frames = load_store_frames(store, window)
     periods = _explicit_periods(period_a, period_b)
-    return analyze_frames(frames, config=config, periods=periods, seed=seed,
-                          replicates=replicates)
+    return analyze_frames(frames, config=config, periods=periods, seed=seed, replicates=replicates)
 
 
 def load_frames(
@@ -126,16 +125,18 @@ def analyze_frames(
     classes = _classes(shipped, frames.inducing)
     span = _span(frames)
     adoption = adoption_summary(shipped, config.adoption_date, classes)
-    series = build_series(shipped, frames.history, frames.incidents, frames.inducing, span,
-                          classes)
+    series = build_series(shipped, frames.history, frames.incidents, frames.inducing, span, classes)
     # incident figures only over the changes made while incidents were being recorded
     given = config.incident_records_start
     configured = given is not None
-    records_start = (pd.Timestamp(given) if given is not None
-                     else incident_records_start(shipped, frames.incidents))
-    observed = shipped if records_start is None else shipped[
-        shipped["committed_at"] >= records_start
-    ]
+    records_start = (
+        pd.Timestamp(given)
+        if given is not None
+        else incident_records_start(shipped, frames.incidents)
+    )
+    observed = (
+        shipped if records_start is None else shipped[shipped["committed_at"] >= records_start]
+    )
     if len(observed) == len(shipped):
         records_start = None  # the records cover every change in range: nothing to say
     concurrent = _concurrent(observed, adoption.date)
@@ -148,34 +149,45 @@ def analyze_frames(
     rates = incident_rates(observed, frames.inducing_all, classes, concurrent)
     reverts = revert_rates(shipped, classes, _concurrent(shipped, adoption.date))
     model = fit_count_model(observed, classes)
-    weekly = series.weekly if records_start is None else series.weekly[
-        series.weekly["period"] >= records_start - pd.Timedelta(days=6)  # its first week
-    ].reset_index(drop=True)
-    time_series = time_series_tests(
-        weekly, pd.Timestamp(adoption.date) if adoption.date else None
+    weekly = (
+        series.weekly
+        if records_start is None
+        else series.weekly[
+            series.weekly["period"] >= records_start - pd.Timedelta(days=6)  # its first week
+        ].reset_index(drop=True)
     )
+    time_series = time_series_tests(weekly, pd.Timestamp(adoption.date) if adoption.date else None)
     cfr_compared, rate_tests, revert_tests, model, time_series = _holm(
         cfr_compared, rates.comparisons, reverts.comparisons, model, time_series
     )
     rates = dataclasses.replace(rates, comparisons=rate_tests)
     reverts = dataclasses.replace(reverts, comparisons=revert_tests)
-    observed_span = span if span is None or records_start is None else (
-        max(span[0], records_start), span[1]
+    observed_span = (
+        span if span is None or records_start is None else (max(span[0], records_start), span[1])
     )
-    decomposition = _decompose(frames, observed, classes, observed_span, adoption.date,
-                               periods, seed, replicates)
+    decomposition = _decompose(
+        frames, observed, classes, observed_span, adoption.date, periods, seed, replicates
+    )
     load = incident_load(frames.incidents, adoption.date, span)
     coverage = data_coverage(frames, adoption.date, len(series.weekly))
     if records_start is not None:
-        caveat = late_records_caveat(records_start, shipped, len(observed),
-                                     configured=configured)
+        caveat = late_records_caveat(records_start, shipped, len(observed), configured=configured)
         coverage = dataclasses.replace(coverage, caveats=(caveat, *coverage.caveats))
     churn = churn_by_class(frames.churn, shipped, classes, config.churn_windows_days)
-    growth = growth_summary(series.monthly, shipped, frames.history, classes, adoption.date,
-                            span)
+    growth = growth_summary(series.monthly, shipped, frames.history, classes, adoption.date, span)
     findings = collect_findings(
-        Evidence(adoption, growth, churn, reverts, cfr_compared, model, decomposition,
-                 time_series, load, coverage.caveats)
+        Evidence(
+            adoption,
+            growth,
+            churn,
+            reverts,
+            cfr_compared,
+            model,
+            decomposition,
+            time_series,
+            load,
+            coverage.caveats,
+        )
     )
     verdict = decide_verdict(decomposition, cfr_compared, model)
     return AnalysisResult(
@@ -232,7 +244,10 @@ def _holm(
     model: CountModel,
     time_series: TimeSeriesEvidence,
 ) -> tuple[
-    tuple[Comparison, ...], tuple[Comparison, ...], tuple[Comparison, ...], CountModel,
+    tuple[Comparison, ...],
+    tuple[Comparison, ...],
+    tuple[Comparison, ...],
+    CountModel,
     TimeSeriesEvidence,
 ]:
     """Holm-correct the class comparisons (with the model's class terms) as one family and
@@ -270,15 +285,11 @@ def _decompose(
         return empty_decomposition("no data to compare two periods")
     data = decomposition_input(shipped, frames.incidents, frames.inducing, periods, classes)
     if data.changes_a.sum() == 0 or data.changes_b.sum() == 0:
-        return empty_decomposition(
-            "a period without changes cannot be decomposed", periods=periods
-        )
+        return empty_decomposition("a period without changes cannot be decomposed", periods=periods)
     return decompose_incident_change(data, periods, replicates=replicates, seed=seed)
 
 
-def empty_decomposition(
-    why: str, *, periods: tuple[Period, Period] | None = None
-) -> Decomposition:
+def empty_decomposition(why: str, *, periods: tuple[Period, Period] | None = None) -> Decomposition:
     """A decomposition with no figures, saying why."""
     nothing = Estimate(None)
     return Decomposition(

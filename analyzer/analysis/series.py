@@ -22,8 +22,12 @@ from analyzer.analysis.result import SeriesFrames
 Frequency = Literal["week", "month"]
 _PANDAS_FREQ: dict[Frequency, str] = {"week": "W-SUN", "month": "M"}
 STOCKS: tuple[str, ...] = ("nloc", "ccn_total", "functions_over_10", "functions_over_20")
-_DELTAS = {"nloc": "nloc_d", "ccn_total": "ccn_d", "functions_over_10": "f10_d",
-           "functions_over_20": "f20_d"}
+_DELTAS = {
+    "nloc": "nloc_d",
+    "ccn_total": "ccn_d",
+    "functions_over_10": "f10_d",
+    "functions_over_20": "f20_d",
+}
 
 
 def period_start(stamps: pd.Series, freq: Frequency) -> pd.Series:
@@ -37,9 +41,9 @@ def period_index(start: pd.Timestamp, end: pd.Timestamp, freq: Frequency) -> pd.
     return pd.DatetimeIndex(periods.start_time, name="period")
 
 
-def complexity_levels(history: pd.DataFrame, index: pd.DatetimeIndex, freq: Frequency) -> (
-    pd.DataFrame
-):
+def complexity_levels(
+    history: pd.DataFrame, index: pd.DatetimeIndex, freq: Frequency
+) -> pd.DataFrame:
     """NLOC, total CCN, CCN per KLOC and functions above CCN 10/20 at each period's end."""
     levels = pd.DataFrame(index=index, columns=list(STOCKS), dtype=float).fillna(0.0)
     if not history.empty and len(index):

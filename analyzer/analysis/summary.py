@@ -55,8 +55,10 @@ def _coverage(result: AnalysisResult) -> Table:
     if result.scope.service:
         table.add_row("incidents of service", escape(result.scope.service))
     table.add_row("changes", f"{coverage.changes:,} over {coverage.weeks} week(s)")
-    table.add_row("incidents", f"{coverage.incidents:,} ({coverage.incidents_with_code_cause:,}"
-                  " with a code cause)")
+    table.add_row(
+        "incidents",
+        f"{coverage.incidents:,} ({coverage.incidents_with_code_cause:,} with a code cause)",
+    )
     shares = ", ".join(
         f"{CLASS_WORDS.get(c, c)} {s.commit_share:.0%}"
         for c, s in adoption.share_by_class.items()
@@ -72,8 +74,14 @@ def _coverage(result: AnalysisResult) -> Table:
 
 def _failure_rates(result: AnalysisResult) -> Table:
     table = Table(title="Change failure rate by class (95% Wilson interval)")
-    for column in ("class", "changes", "linked to an incident", "rate", "interval",
-                   "incidents / KLOC"):
+    for column in (
+        "class",
+        "changes",
+        "linked to an incident",
+        "rate",
+        "interval",
+        "incidents / KLOC",
+    ):
         table.add_column(column)
     rates = result.incident_rates.by_class
     for cls, prop in result.change_failure_rate.items():
@@ -94,8 +102,13 @@ def _revert_rates(result: AnalysisResult) -> Table:
     for column in ("class", "changes", "reverted later", "rate", "interval"):
         table.add_column(column)
     for cls, prop in result.reverts.by_class.items():
-        table.add_row(CLASS_WORDS.get(cls, escape(cls)), f"{prop.n:,}", f"{prop.count:,}",
-                      _pct(prop.rate), f"{_pct(prop.ci_low)} to {_pct(prop.ci_high)}")
+        table.add_row(
+            CLASS_WORDS.get(cls, escape(cls)),
+            f"{prop.n:,}",
+            f"{prop.count:,}",
+            _pct(prop.rate),
+            f"{_pct(prop.ci_low)} to {_pct(prop.ci_high)}",
+        )
     return table
 
 
@@ -103,9 +116,7 @@ def _decomposition(result: AnalysisResult) -> Table:
     d = result.decomposition
     assert d.period_a is not None and d.period_b is not None
     table = Table(
-        title=(
-            f"Change in incidents, {period_text(d.period_a)} against {period_text(d.period_b)}"
-        )
+        title=(f"Change in incidents, {period_text(d.period_a)} against {period_text(d.period_b)}")
     )
     for column in ("part", "incidents", "95% interval"):
         table.add_column(column)

@@ -64,8 +64,13 @@ def build_store(path: Path, spec: SyntheticSpec) -> Store:
     with store.transaction() as conn:
         tables = {
             "repos": pd.DataFrame(
-                {"repo_id": ["synthetic"], "name": ["synthetic"], "path": ["/synthetic"],
-                 "history_mode": ["first-parent"], "commit_count": [len(commits)]}
+                {
+                    "repo_id": ["synthetic"],
+                    "name": ["synthetic"],
+                    "path": ["/synthetic"],
+                    "history_mode": ["first-parent"],
+                    "commit_count": [len(commits)],
+                }
             ),
             "commits": commits.drop(columns=["week"]),
             "file_changes": changes,
@@ -84,10 +89,15 @@ def build_store(path: Path, spec: SyntheticSpec) -> Store:
 
 
 def _hex(rng: np.random.Generator, n: int) -> list[str]:
-    return [f"{a:016x}{b:016x}{c:08x}" for a, b, c in zip(
-        rng.integers(0, 2**63, n), rng.integers(0, 2**63, n), rng.integers(0, 2**31, n),
-        strict=True,
-    )]
+    return [
+        f"{a:016x}{b:016x}{c:08x}"
+        for a, b, c in zip(
+            rng.integers(0, 2**63, n),
+            rng.integers(0, 2**63, n),
+            rng.integers(0, 2**31, n),
+            strict=True,
+        )
+    ]
 
 
 def ai_share(spec: SyntheticSpec, week: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:

@@ -92,8 +92,10 @@ def _too_sparse(named: dict[str, FloatArray]) -> str:
     for name, values in named.items():
         active = int(np.count_nonzero(values))
         if active < MIN_ACTIVE_WEEKS:
-            return (f"{name} is above zero in {active} week(s) of {len(values)}; "
-                    f"tests need {MIN_ACTIVE_WEEKS}")
+            return (
+                f"{name} is above zero in {active} week(s) of {len(values)}; "
+                f"tests need {MIN_ACTIVE_WEEKS}"
+            )
     return ""
 
 
@@ -187,14 +189,20 @@ def _glm_tests(
         skipped.append(f"no {outcome.replace('_', ' ')}: no interrupted time series")
         return
     trend = np.arange(len(weeks), dtype=float)
-    if adoption is not None and (weeks["period"] < adoption).sum() >= 8 and (
-        weeks["period"] >= adoption
-    ).sum() >= 8:
+    if (
+        adoption is not None
+        and (weeks["period"] < adoption).sum() >= 8
+        and (weeks["period"] >= adoption).sum() >= 8
+    ):
         post = (weeks["period"] >= adoption).to_numpy(float)
         since = np.where(post > 0, trend - trend[post > 0][0], 0.0)
         exog = pd.DataFrame({"trend": trend, "level_change": post, "slope_change": since})
         yield from _poisson_terms(
-            weeks, outcome, exog, ("level_change", "slope_change"), "its",
+            weeks,
+            outcome,
+            exog,
+            ("level_change", "slope_change"),
+            "its",
             "interrupted time series at the adoption point",
         )
     else:
@@ -204,7 +212,11 @@ def _glm_tests(
     elif weeks["ai_commit_share"].std() > 0:
         exog = pd.DataFrame({"trend": trend, "ai_commit_share": weeks["ai_commit_share"]})
         yield from _poisson_terms(
-            weeks, outcome, exog, ("ai_commit_share",), "dose_response",
+            weeks,
+            outcome,
+            exog,
+            ("ai_commit_share",),
+            "dose_response",
             "incidents per change against the week's AI share, trend-adjusted",
         )
 

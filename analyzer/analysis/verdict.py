@@ -78,7 +78,8 @@ def _unlinked_verdict(
     reasons.append(
         f"incidents with no code cause changed by {unlinked:+.0f}, more than the whole "
         f"change ({total:+.0f}): code-caused incidents moved the other way"
-        if beyond else f"{share:.0%} of the change is in incidents with no code cause"
+        if beyond
+        else f"{share:.0%} of the change is in incidents with no code cause"
     )
     if not _clears_zero(lead, 1.0 if total > 0 else -1.0):
         reasons.append("but the bootstrap interval does not separate it from the code-caused part")
@@ -88,10 +89,13 @@ def _unlinked_verdict(
         evidence_level="co_occurrence",
         statement=(
             f"Incidents changed by {total:+.0f} between the periods, and "
-            + (f"those with no code cause by {unlinked:+.0f} (no commit introduced them; "
-               "code-caused ones moved the other way)" if beyond else
-               f"{share:.0%} of that is incidents with no code cause (no commit introduced "
-               "them)")
+            + (
+                f"those with no code cause by {unlinked:+.0f} (no commit introduced them; "
+                "code-caused ones moved the other way)"
+                if beyond
+                else f"{share:.0%} of that is incidents with no code cause (no commit introduced "
+                "them)"
+            )
             + ": the change co-occurs "
             "with AI adoption in time, and nothing in the data ties it to code; evidence: "
             "co-occurrence in time only."
@@ -119,8 +123,11 @@ def _code_verdict(
     interval = ci_text(best.ci_low, best.ci_high, "{:+.1f}")
     reasons.append(
         f"{top} explains {best.value or 0.0:+.1f} ({interval}) of the code-caused change, "
-        + (f"{share:.0%}" if share <= 1 else "more than all of it: other effects pull the "
-           "other way")
+        + (
+            f"{share:.0%}"
+            if share <= 1
+            else "more than all of it: other effects pull the other way"
+        )
     )
     if not _clears_zero(best, direction):
         return _inconclusive(f"the {top} effect's interval includes zero", reasons)
@@ -128,8 +135,7 @@ def _code_verdict(
     sign = 1.0 if key.startswith(top) else -1.0
     if not _clears_zero(d.separation[key], direction * sign):
         reasons.append(f"its lead over {runner} is not clear of zero")
-        return _inconclusive(f"the {top} and {runner} effects' intervals do not separate",
-                             reasons)
+        return _inconclusive(f"the {top} and {runner} effects' intervals do not separate", reasons)
     level, detail = _level_and_detail(top, failure_comparisons, count_model)
     labels = [p.label if p else "" for p in (d.period_a, d.period_b)]
     return Verdict(
@@ -153,7 +159,8 @@ def _level_and_detail(
         return "direct_attribution", ""
     terms = {t.term: t for t in model.terms if t.term in AI_CLASSES}
     controlled = [
-        t for t in terms.values()
+        t
+        for t in terms.values()
         if t.p_holm is not None and t.p_holm < ALPHA and t.irr is not None and t.irr > 1
     ]
     if controlled:
@@ -166,8 +173,7 @@ def _level_and_detail(
             f" (AI changes fail more often than human changes of like size and place: {parts})",
         )
     riskier = [
-        c for c in comparisons
-        if c.authorship in AI_CLASSES and c.ratio is not None and c.ratio > 1
+        c for c in comparisons if c.authorship in AI_CLASSES and c.ratio is not None and c.ratio > 1
     ]
     if riskier:
         parts = ", ".join(

@@ -104,9 +104,7 @@ def label_new_merges(
             ).fetchall()
         return 0
     with store.connect() as conn:
-        pending = [
-            row for row in conn.execute(_MERGES_SQL, [repo_id]).fetchall() if row[6] is None
-        ]
+        pending = [row for row in conn.execute(_MERGES_SQL, [repo_id]).fetchall() if row[6] is None]
     if not pending:
         return 0
     compositions = merge_compositions(repo_dir, head, classify, {row[0] for row in pending})

@@ -174,8 +174,12 @@ def _own_labels(
     return {
         (repo_id, sha): OwnLabel(authorship, ai_tool, evidence)
         for repo_id, sha, authorship, ai_tool, evidence in zip(
-            picked["repo_id"], picked["sha"], picked["authorship"], picked["ai_tool"],
-            picked["attribution_evidence"], strict=True,
+            picked["repo_id"],
+            picked["sha"],
+            picked["authorship"],
+            picked["ai_tool"],
+            picked["attribution_evidence"],
+            strict=True,
         )
     }
 

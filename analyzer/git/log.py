@@ -95,8 +95,15 @@ def log_arguments(history: HistoryMode) -> list[str]:
 def graph_arguments() -> list[str]:
     """The ``git log`` arguments of a graph read: every commit reachable from the revisions
     given on stdin, identities, parents and message only (no diff at all, so it is cheap)."""
-    return ["log", "--stdin", "-z", "--no-color", "--no-show-signature", "--date=raw",
-            f"--format={LOG_FORMAT}"]
+    return [
+        "log",
+        "--stdin",
+        "-z",
+        "--no-color",
+        "--no-show-signature",
+        "--date=raw",
+        f"--format={LOG_FORMAT}",
+    ]
 
 
 def read_commits(repo_dir: Path, shas: Sequence[str], history: HistoryMode) -> Iterator[Commit]:
@@ -151,16 +158,31 @@ def _with_gits_words(message: str, stderr: IO[bytes]) -> str:
     lines = [line.strip() for line in said if line.strip()]
     unreadable = next((line for line in lines if "unable to read" in line), None)
     if unreadable:
-        return (f"{message}: the repository lacks an object git needs ({unreadable}). "
-                "`git fsck` lists what is missing; fetch it again or mine a complete clone")
+        return (
+            f"{message}: the repository lacks an object git needs ({unreadable}). "
+            "`git fsck` lists what is missing; fetch it again or mine a complete clone"
+        )
     return f"{message}; git said: {lines[-1]}" if lines else message
 
 
 def read_tree_diff(repo_dir: Path, old: str, new: str) -> tuple[FileChange, ...]:
     """The file changes from commit ``old``'s tree to commit ``new``'s (a pull request's
     whole diff), parsed as a commit's changes are: same renames, numstat and safety."""
-    args = ["diff-tree", "-r", "-z", "--raw", "--numstat", "--no-abbrev", "-M",
-            "--no-ext-diff", "--no-textconv", "--no-color", old, new, "--"]
+    args = [
+        "diff-tree",
+        "-r",
+        "-z",
+        "--raw",
+        "--numstat",
+        "--no-abbrev",
+        "-M",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-color",
+        old,
+        new,
+        "--",
+    ]
     tokens = iter(run_git(repo_dir, args).stdout.split(b"\0"))
     raws: list[_RawEntry] = []
     stats: list[_NumstatEntry] = []

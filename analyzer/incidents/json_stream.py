@@ -319,8 +319,10 @@ def _describe(exc: Exception, reader: _Reader, path: Path) -> str:
         offset = _byte_offset(path, int(unreadable["at"]))
         if _NUMBER.fullmatch(symbol := unreadable["symbol"]):
             digits = sum(character.isdigit() for character in symbol)
-            reason = (f"a number of {digits:,} digits, more than the "
-                      f"{sys.get_int_max_str_digits():,} Python reads")
+            reason = (
+                f"a number of {digits:,} digits, more than the "
+                f"{sys.get_int_max_str_digits():,} Python reads"
+            )
     else:
         inside = _offset_in_chunk(reader.chunk, lines[1] if len(lines) > 1 else "")
         offset = None if inside is None else reader.start + inside

@@ -43,8 +43,11 @@ def quoted(value: Any) -> str:
     """A bad value as an error shows it: text in quotes, anything else as Python writes
     it, cut short (a cell of a million characters is not repeated on the terminal)."""
     if isinstance(value, str):
-        return f"'{value}'" if len(value) <= SHOWN_CHARACTERS else \
-            f"'{value[:SHOWN_CHARACTERS]}...' ({len(value):,} characters)"
+        return (
+            f"'{value}'"
+            if len(value) <= SHOWN_CHARACTERS
+            else f"'{value[:SHOWN_CHARACTERS]}...' ({len(value):,} characters)"
+        )
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
         # str() of an integer over 4,300 digits is itself an error; count them instead
         return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1:,} digits"

@@ -22,11 +22,31 @@ from analyzer.models import BlobMetrics, FunctionMetrics
 from analyzer.store import Store
 from analyzer.store.writes import registered
 
-_BLOB_COLUMNS = ("language", "size_bytes", "loc", "nloc", "comment_lines", "function_count",
-                 "ccn_total", "ccn_max", "token_count", "maintainability_index",
-                 "halstead_volume", "error", "metric_set")
-_FUNCTION_COLUMNS = ("name", "long_name", "start_line", "end_line", "nloc", "ccn",
-                     "parameter_count", "token_count")
+_BLOB_COLUMNS = (
+    "language",
+    "size_bytes",
+    "loc",
+    "nloc",
+    "comment_lines",
+    "function_count",
+    "ccn_total",
+    "ccn_max",
+    "token_count",
+    "maintainability_index",
+    "halstead_volume",
+    "error",
+    "metric_set",
+)
+_FUNCTION_COLUMNS = (
+    "name",
+    "long_name",
+    "start_line",
+    "end_line",
+    "nloc",
+    "ccn",
+    "parameter_count",
+    "token_count",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,9 +88,7 @@ def read_cached_blobs(store: Store, shas: Collection[str]) -> dict[str, BlobMetr
     by_blob: dict[str, list[FunctionMetrics]] = {}
     for sha, *values in functions:
         by_blob.setdefault(sha, []).append(_function(values))
-    return {
-        sha: _blob(sha, values, tuple(by_blob.get(sha, ()))) for sha, *values in blobs
-    }
+    return {sha: _blob(sha, values, tuple(by_blob.get(sha, ()))) for sha, *values in blobs}
 
 
 def _blob(sha: str, values: Sequence[Any], functions: tuple[FunctionMetrics, ...]) -> BlobMetrics:

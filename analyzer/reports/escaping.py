@@ -29,8 +29,9 @@ _LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029\x0b\x0c]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-_AUTOLINKS = re.compile(r"(?P<ref>[@#])|(?P<scheme>:)(?=//)|(?P<www>www)(?=\.)|(?P<gh>gh)(?=-\d)",
-                        re.IGNORECASE)
+_AUTOLINKS = re.compile(
+    r"(?P<ref>[@#])|(?P<scheme>:)(?=//)|(?P<www>www)(?=\.)|(?P<gh>gh)(?=-\d)", re.IGNORECASE
+)
 
 
 def plain_text(text: object, *, limit: int = 200) -> str:

@@ -59,8 +59,9 @@ def build_pr_report(
     pull = read_pull_request(repository.path, base, head)
     classifier = PathClassifier(config.excluded_globs)
     store = _store(db)
-    blobs = blob_metrics_for(blob_requests(pull.changes, classifier), repository.path, store,
-                             config)
+    blobs = blob_metrics_for(
+        blob_requests(pull.changes, classifier), repository.path, store, config
+    )
     files = tuple(file_delta(change, classifier, blobs.metrics) for change in pull.changes)
     functions = tuple(
         function

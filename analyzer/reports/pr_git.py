@@ -48,8 +48,9 @@ def resolve_commit(repo_dir: Path, ref: str, option: str) -> str:
     """The full SHA of the commit ``ref`` names, or a :class:`ReportError` saying what to do."""
     if not ref or ref.startswith("-"):
         raise ReportError(f"{option} {ref!r}: not a commit name")
-    found = run_git(repo_dir, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-                    check=False)
+    found = run_git(
+        repo_dir, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], check=False
+    )
     if found.returncode != 0:
         raise ReportError(
             f"{option} {ref}: no such commit in {repo_dir} (in CI, check out the whole "

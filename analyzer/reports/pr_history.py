@@ -82,12 +82,21 @@ def read_store_history(
     """History of the touched files; ``paths`` maps each file's path in the pull request
     to the path its history is under (its old path if the pull request renames it)."""
     if store is None:
-        return StoreHistory(None, None, "no store: hotspots and incident history need "
-                            "`jevons mine` and `jevons link` first", {})
+        return StoreHistory(
+            None,
+            None,
+            "no store: hotspots and incident history need `jevons mine` and `jevons link` first",
+            {},
+        )
     repo_id = find_repo_id(store, repository)
     if repo_id is None:
-        return StoreHistory(store.path, None, f"{repository.name} is not in the store: run "
-                            f"`jevons mine {repository.path}` for hotspots and incidents", {})
+        return StoreHistory(
+            store.path,
+            None,
+            f"{repository.name} is not in the store: run "
+            f"`jevons mine {repository.path}` for hotspots and incidents",
+            {},
+        )
     hotspots = rank_hotspots_of(store, repo_id)
     ranks = {h.path: (rank, h) for rank, h in enumerate(hotspots, start=1)}
     incidents = _incidents_by_path(store, repo_id, paths)
@@ -140,8 +149,10 @@ def _staleness(store: Store, repo_id: str, merge_base: str) -> str:
     mined = store.query("SELECT head_sha, mined_at FROM repos WHERE repo_id = ?", [repo_id])
     head, when = mined[0] if mined else (None, None)
     at = f" (mined to {str(head)[:10]}" + (f" on {when:%Y-%m-%d})" if when else ")")
-    return (f"the store has not mined this pull request's merge base {merge_base[:10]} yet"
-            f"{at if head else ''}: hotspots and incidents are as of that mining run")
+    return (
+        f"the store has not mined this pull request's merge base {merge_base[:10]} yet"
+        f"{at if head else ''}: hotspots and incidents are as of that mining run"
+    )
 
 
 def history_paths(changed: Sequence[tuple[str, str | None]]) -> dict[str, str]:

@@ -102,8 +102,7 @@ def _ai_summary(report: PrReport) -> str:
     authored = len(report.authored)
     if not authored:
         return "no authored commits"
-    return (f"AI wrote {report.ai_commits} of {authored} commits "
-            f"({percent(report.ai_commit_share)})")
+    return f"AI wrote {report.ai_commits} of {authored} commits ({percent(report.ai_commit_share)})"
 
 
 def _class_line(report: PrReport) -> str:
@@ -112,10 +111,15 @@ def _class_line(report: PrReport) -> str:
         return "No commits between the base and the head."
     parts = ", ".join(f"{class_label(c)} {n}" for c, n in sorted(counts.items()))
     merges = sum(c.is_merge for c in report.commits)
-    line = (f"Commits by class: {parts}. AI share: {percent(report.ai_commit_share)} of "
-            f"commits, {percent(report.ai_line_share)} of added lines")
-    return line + (f" (merges and automation left out; {merges} merge commit(s))."
-                   if merges else " (automation left out).")
+    line = (
+        f"Commits by class: {parts}. AI share: {percent(report.ai_commit_share)} of "
+        f"commits, {percent(report.ai_line_share)} of added lines"
+    )
+    return line + (
+        f" (merges and automation left out; {merges} merge commit(s))."
+        if merges
+        else " (automation left out)."
+    )
 
 
 def _remainder(rest: Sequence[FileDelta]) -> dict[str, int] | None:
@@ -135,8 +139,11 @@ def _incident_lists(touched: Sequence[FileHistory], per_file: int) -> list[Incid
         if not history.incidents:
             continue
         shown = _distinct(history.incidents)
-        lists.append(IncidentList(history.path, len(shown), tuple(shown[:per_file]),
-                                  max(len(shown) - per_file, 0)))
+        lists.append(
+            IncidentList(
+                history.path, len(shown), tuple(shown[:per_file]), max(len(shown) - per_file, 0)
+            )
+        )
     return lists
 
 
@@ -146,4 +153,3 @@ def _distinct(incidents: Sequence[LinkedIncident]) -> list[LinkedIncident]:
     for incident in incidents:
         seen.setdefault(incident.incident_id, incident)
     return list(seen.values())
-

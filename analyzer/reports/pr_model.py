@@ -212,8 +212,16 @@ def complex_functions(
         previous = earlier.get(function.name)
         was = previous.pop(0) if previous else None
         if function.ccn > COMPLEX_CCN and (was is None or function.ccn > was):
-            found.append(FunctionChange(change.path, function.name, function.start_line,
-                                        function.ccn, was, function.nloc))
+            found.append(
+                FunctionChange(
+                    change.path,
+                    function.name,
+                    function.start_line,
+                    function.ccn,
+                    was,
+                    function.nloc,
+                )
+            )
     return found
 
 

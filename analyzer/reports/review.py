@@ -82,8 +82,11 @@ def build_review(
     scoped = (repo,) if repo else known
     focus = Focus(path_prefix or None, service or None)  # "" is no narrowing, as in analyze
     combined = scope_data(store, periods, repo, repo or ALL_REPOSITORIES, config, focus)
-    per_repo = tuple(scope_data(store, periods, r, r, config, focus) for r in scoped) \
-        if len(scoped) > 1 else ()
+    per_repo = (
+        tuple(scope_data(store, periods, r, r, config, focus) for r in scoped)
+        if len(scoped) > 1
+        else ()
+    )
     return Review(
         periods=periods,
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
@@ -120,8 +123,9 @@ def write_review(
     config: AnalysisConfig | None = None,
 ) -> Review:
     """Build the review and write it to ``out`` (whole, or not at all)."""
-    review = build_review(date_from, date_to, db, repo=repo, path_prefix=path_prefix,
-                          service=service, config=config)
+    review = build_review(
+        date_from, date_to, db, repo=repo, path_prefix=path_prefix, service=service, config=config
+    )
     target = Path(out)
     partial = target.with_name(f".{target.name}.partial")
     partial.write_text(render_review_html(review), encoding="utf-8")

@@ -16,8 +16,9 @@ from analyzer.reports import svg
 from analyzer.reports.review_data import ReviewPeriods, ScopeData, shown_months
 from dashboard.wording import class_label
 
-CLASS_COLOURS = dict(zip(CLASS_ORDER, ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#bab0ac"),
-                         strict=True))
+CLASS_COLOURS = dict(
+    zip(CLASS_ORDER, ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#bab0ac"), strict=True)
+)
 
 
 def _count(value: float) -> str:
@@ -44,12 +45,24 @@ def volume_chart(scope: ScopeData, periods: ReviewPeriods) -> Markup | None:
     by_class = scope.monthly_by_class
     if months.empty or by_class.empty:
         return None
-    table = by_class.pivot_table(index="period", columns="authorship", values="commits",
-                                 aggfunc="sum").reindex(months["period"]).fillna(0)
-    stacks = [svg.Series(class_label(c), CLASS_COLOURS.get(c, "#999"), list(table[c]))
-              for c in CLASS_ORDER if c in table and table[c].sum() > 0]
-    return svg.stacked_bars("Changes shipped per month, by authorship", _months(months), stacks,
-                            y_label="changes", fmt=_count, highlight=_band(months, periods))
+    table = (
+        by_class.pivot_table(index="period", columns="authorship", values="commits", aggfunc="sum")
+        .reindex(months["period"])
+        .fillna(0)
+    )
+    stacks = [
+        svg.Series(class_label(c), CLASS_COLOURS.get(c, "#999"), list(table[c]))
+        for c in CLASS_ORDER
+        if c in table and table[c].sum() > 0
+    ]
+    return svg.stacked_bars(
+        "Changes shipped per month, by authorship",
+        _months(months),
+        stacks,
+        y_label="changes",
+        fmt=_count,
+        highlight=_band(months, periods),
+    )
 
 
 def ai_share_chart(scope: ScopeData, periods: ReviewPeriods) -> Markup | None:
@@ -59,14 +72,23 @@ def ai_share_chart(scope: ScopeData, periods: ReviewPeriods) -> Markup | None:
         return None
     labels = _months(months)
     adoption = scope.result.adoption.date
-    marker = (labels.index(f"{adoption:%Y-%m}") if adoption and f"{adoption:%Y-%m}" in labels
-              else None)
-    lines = [svg.Series("AI share of changes", "#e45756", _values(months["ai_commit_share"])),
-             svg.Series("AI share of added lines", "#f58518",
-                        _values(months["ai_line_share"]))]
-    return svg.line_chart("AI share per month", labels, lines, y_label="share", fmt=_share,
-                          highlight=_band(months, periods), marker=marker,
-                          marker_label="AI adoption")
+    marker = (
+        labels.index(f"{adoption:%Y-%m}") if adoption and f"{adoption:%Y-%m}" in labels else None
+    )
+    lines = [
+        svg.Series("AI share of changes", "#e45756", _values(months["ai_commit_share"])),
+        svg.Series("AI share of added lines", "#f58518", _values(months["ai_line_share"])),
+    ]
+    return svg.line_chart(
+        "AI share per month",
+        labels,
+        lines,
+        y_label="share",
+        fmt=_share,
+        highlight=_band(months, periods),
+        marker=marker,
+        marker_label="AI adoption",
+    )
 
 
 def complexity_chart(scope: ScopeData, periods: ReviewPeriods) -> Markup | None:
@@ -74,12 +96,18 @@ def complexity_chart(scope: ScopeData, periods: ReviewPeriods) -> Markup | None:
     months = shown_months(scope.monthly, periods)
     if months.empty:
         return None
-    lines = [svg.Series("Total CCN", "#4c78a8", _values(months["ccn_total"])),
-             svg.Series("Functions above CCN 10", "#e45756",
-                        _values(months["functions_over_10"]))]
-    return svg.line_chart("Complexity alive at each month's end", _months(months), lines,
-                          y_label="CCN / functions", fmt=_count,
-                          highlight=_band(months, periods))
+    lines = [
+        svg.Series("Total CCN", "#4c78a8", _values(months["ccn_total"])),
+        svg.Series("Functions above CCN 10", "#e45756", _values(months["functions_over_10"])),
+    ]
+    return svg.line_chart(
+        "Complexity alive at each month's end",
+        _months(months),
+        lines,
+        y_label="CCN / functions",
+        fmt=_count,
+        highlight=_band(months, periods),
+    )
 
 
 def density_chart(scope: ScopeData, periods: ReviewPeriods) -> Markup | None:
@@ -88,9 +116,15 @@ def density_chart(scope: ScopeData, periods: ReviewPeriods) -> Markup | None:
     if months.empty or months["ccn_per_kloc"].isna().all():
         return None
     line = svg.Series("CCN per 1,000 NLOC", "#4c78a8", _values(months["ccn_per_kloc"]))
-    return svg.line_chart("Complexity density", _months(months), [line],
-                          y_label="CCN per KLOC", fmt=_count, zero=False,
-                          highlight=_band(months, periods))
+    return svg.line_chart(
+        "Complexity density",
+        _months(months),
+        [line],
+        y_label="CCN per KLOC",
+        fmt=_count,
+        zero=False,
+        highlight=_band(months, periods),
+    )
 
 
 def incidents_chart(scope: ScopeData, periods: ReviewPeriods) -> Markup | None:
@@ -98,10 +132,18 @@ def incidents_chart(scope: ScopeData, periods: ReviewPeriods) -> Markup | None:
     months = shown_months(scope.monthly, periods)
     if months.empty or months["incidents"].sum() == 0:
         return None
-    stacks = [svg.Series("Code cause", "#e45756", list(months["code_caused_incidents"])),
-              svg.Series("No code cause", "#bab0ac", list(months["unlinked_incidents"]))]
-    return svg.stacked_bars("Incidents per month", _months(months), stacks,
-                            y_label="incidents", fmt=_count, highlight=_band(months, periods))
+    stacks = [
+        svg.Series("Code cause", "#e45756", list(months["code_caused_incidents"])),
+        svg.Series("No code cause", "#bab0ac", list(months["unlinked_incidents"])),
+    ]
+    return svg.stacked_bars(
+        "Incidents per month",
+        _months(months),
+        stacks,
+        y_label="incidents",
+        fmt=_count,
+        highlight=_band(months, periods),
+    )
 
 
 def waterfall(decomposition: Decomposition) -> Markup | None:
@@ -116,48 +158,76 @@ def waterfall(decomposition: Decomposition) -> Markup | None:
     a, b = decomposition.period_a, decomposition.period_b
     if a is None or b is None or not decomposition.splits_anything:
         return None
-    steps = [svg.Step(a.label, 0.0, float(decomposition.incidents_a),
-                      total=True)]
+    steps = [svg.Step(a.label, 0.0, float(decomposition.incidents_a), total=True)]
     level = float(decomposition.incidents_a)
     for label, effect in effects:
         assert effect.value is not None
         end = level + effect.value
-        steps.append(svg.Step(
-            label, level, end,
-            None if effect.ci_low is None else level + effect.ci_low,
-            None if effect.ci_high is None else level + effect.ci_high,
-        ))
+        steps.append(
+            svg.Step(
+                label,
+                level,
+                end,
+                None if effect.ci_low is None else level + effect.ci_low,
+                None if effect.ci_high is None else level + effect.ci_high,
+            )
+        )
         level = end
-    steps.append(svg.Step(b.label, 0.0, float(decomposition.incidents_b),
-                          total=True))
-    return svg.waterfall_chart("The Jevons decomposition of the change in incidents", steps,
-                               y_label="incidents", fmt=_count)
+    steps.append(svg.Step(b.label, 0.0, float(decomposition.incidents_b), total=True))
+    return svg.waterfall_chart(
+        "The Jevons decomposition of the change in incidents",
+        steps,
+        y_label="incidents",
+        fmt=_count,
+    )
 
 
 def failure_rate_chart(scope: ScopeData) -> Markup | None:
     """Change failure rate per class with its Wilson interval."""
     rates = scope.result.change_failure_rate
-    rows = [svg.Interval(class_label(c), rates[c].rate or 0.0, rates[c].ci_low, rates[c].ci_high,
-                         CLASS_COLOURS.get(c, "#999"))
-            for c in CLASS_ORDER if c in rates and rates[c].rate is not None]
+    rows = [
+        svg.Interval(
+            class_label(c),
+            rates[c].rate or 0.0,
+            rates[c].ci_low,
+            rates[c].ci_high,
+            CLASS_COLOURS.get(c, "#999"),
+        )
+        for c in CLASS_ORDER
+        if c in rates and rates[c].rate is not None
+    ]
     if not rows:
         return None
-    return svg.interval_chart("Change failure rate by class (95% Wilson intervals)", rows,
-                              x_label="share of changes with an inducing link",
-                              fmt=lambda v: f"{v:.1%}")
+    return svg.interval_chart(
+        "Change failure rate by class (95% Wilson intervals)",
+        rows,
+        x_label="share of changes with an inducing link",
+        fmt=lambda v: f"{v:.1%}",
+    )
 
 
 def incident_rate_chart(scope: ScopeData) -> Markup | None:
     """Incidents per 1,000 changed lines per class with its exact Poisson interval."""
     rates = scope.result.incident_rates.by_class
-    rows = [svg.Interval(class_label(c), rates[c].per_kloc or 0.0, rates[c].ci_low,
-                         rates[c].ci_high, CLASS_COLOURS.get(c, "#999"))
-            for c in CLASS_ORDER if c in rates and rates[c].per_kloc is not None]
+    rows = [
+        svg.Interval(
+            class_label(c),
+            rates[c].per_kloc or 0.0,
+            rates[c].ci_low,
+            rates[c].ci_high,
+            CLASS_COLOURS.get(c, "#999"),
+        )
+        for c in CLASS_ORDER
+        if c in rates and rates[c].per_kloc is not None
+    ]
     if not rows:
         return None
-    return svg.interval_chart("Incidents per 1,000 changed lines (95% exact Poisson intervals)",
-                              rows, x_label="incidents per 1,000 changed lines",
-                              fmt=lambda v: f"{v:.2f}")
+    return svg.interval_chart(
+        "Incidents per 1,000 changed lines (95% exact Poisson intervals)",
+        rows,
+        x_label="incidents per 1,000 changed lines",
+        fmt=lambda v: f"{v:.2f}",
+    )
 
 
 def hotspot_chart(scope: ScopeData, top: int = 10) -> Markup | None:
@@ -167,8 +237,7 @@ def hotspot_chart(scope: ScopeData, top: int = 10) -> Markup | None:
         return None
     several = len(scope.result.scope.repos) > 1
     rows = [(f"{h.repo_id}:{h.path}" if several else h.path, h.score) for h in hotspots]
-    return svg.bar_list("Hotspots: changes × total CCN", rows, x_label="changes × CCN",
-                        fmt=_count)
+    return svg.bar_list("Hotspots: changes × total CCN", rows, x_label="changes × CCN", fmt=_count)
 
 
 def _values(column: pd.Series) -> list[float | None]:

@@ -174,8 +174,9 @@ def scope_data(
 ) -> ScopeData:
     """The analysis of one scope up to the review's last day, and its per-period figures."""
     last_day = periods.current.end - dt.timedelta(days=1)
-    frames = load_frames(store, date_to=last_day, repo=repo, path_prefix=focus.path_prefix,
-                         service=focus.service)
+    frames = load_frames(
+        store, date_to=last_day, repo=repo, path_prefix=focus.path_prefix, service=focus.service
+    )
     result = analyze_frames(frames, config=config, periods=(periods.previous, periods.current))
     monthly, by_class = result.series.monthly, result.series.monthly_by_class
     return ScopeData(
@@ -191,9 +192,11 @@ def scope_data(
     )
 
 
-def volume_rows(monthly: pd.DataFrame, by_class: pd.DataFrame,
-                periods: ReviewPeriods) -> tuple[Row, ...]:
+def volume_rows(
+    monthly: pd.DataFrame, by_class: pd.DataFrame, periods: ReviewPeriods
+) -> tuple[Row, ...]:
     """Changes, lines, AI share and complexity alive, previous period against current."""
+
     def share(months: pd.DataFrame) -> float | None:
         rows = by_class[by_class["period"].isin(months["period"])] if len(by_class) else by_class
         if rows.empty:
@@ -210,8 +213,13 @@ def volume_rows(monthly: pd.DataFrame, by_class: pd.DataFrame,
         _row("NLOC alive at the end", "count", monthly, periods, _last("nloc")),
         _row("Total CCN alive at the end", "count", monthly, periods, _last("ccn_total")),
         _row("CCN per 1,000 NLOC at the end", "number", monthly, periods, _last("ccn_per_kloc")),
-        _row("Functions above CCN 10 at the end", "count", monthly, periods,
-             _last("functions_over_10")),
+        _row(
+            "Functions above CCN 10 at the end",
+            "count",
+            monthly,
+            periods,
+            _last("functions_over_10"),
+        ),
     )
 
 
@@ -219,22 +227,33 @@ def incident_rows(monthly: pd.DataFrame, periods: ReviewPeriods) -> tuple[Row, .
     """Incidents by cause and their severity-weighted count, previous against current."""
     return (
         _row("Incidents", "count", monthly, periods, _total("incidents")),
-        _row("With a code cause (linked to an inducing commit)", "count", monthly, periods,
-             _total("code_caused_incidents")),
+        _row(
+            "With a code cause (linked to an inducing commit)",
+            "count",
+            monthly,
+            periods,
+            _total("code_caused_incidents"),
+        ),
         _row("With no code cause", "count", monthly, periods, _total("unlinked_incidents")),
-        _row("Severity-weighted incidents", "number", monthly, periods,
-             _total("severity_weighted")),
+        _row(
+            "Severity-weighted incidents", "number", monthly, periods, _total("severity_weighted")
+        ),
         _row("Responder effort (hours)", "hours", monthly, periods, _total("effort_hours")),
     )
 
 
-def period_incidents(store: Store, period: Period, repo: str | None, focus: Focus = NO_FOCUS,
-                     limit: int = 15) -> tuple[PeriodIncident, ...]:
+def period_incidents(
+    store: Store, period: Period, repo: str | None, focus: Focus = NO_FOCUS, limit: int = 15
+) -> tuple[PeriodIncident, ...]:
     """The period's most severe incidents in scope (up to ``limit``) with the commits that
     induced them (all of them, in scope or not: they are the incident's causes)."""
-    window = Window(dt.datetime.combine(period.start, dt.time()),
-                    dt.datetime.combine(period.end, dt.time()), repo, focus.path_prefix,
-                    focus.service)
+    window = Window(
+        dt.datetime.combine(period.start, dt.time()),
+        dt.datetime.combine(period.end, dt.time()),
+        repo,
+        focus.path_prefix,
+        focus.service,
+    )
     causes: dict[str, list[Cause]] = {}
     with store.connect() as conn:
         params = window_parameters(_INCIDENTS_SQL, window) | {"limit": limit}
@@ -243,8 +262,16 @@ def period_incidents(store: Store, period: Period, repo: str | None, focus: Focu
         for incident_id, *values in conn.execute(_CAUSES_SQL, [ids]).fetchall() if ids else []:
             causes.setdefault(incident_id, []).append(Cause(*values))
     return tuple(
-        PeriodIncident(incident_id, reference, title, severity, service, created, resolved,
-                       tuple(causes.get(incident_id, ())))
+        PeriodIncident(
+            incident_id,
+            reference,
+            title,
+            severity,
+            service,
+            created,
+            resolved,
+            tuple(causes.get(incident_id, ())),
+        )
         for incident_id, reference, title, severity, _, service, created, resolved in rows
     )
 
@@ -274,6 +301,7 @@ def _total(column: str) -> Measure:
         if months.empty or column not in months or months[column].isna().all():
             return None
         return float(months[column].sum())
+
     return measure
 
 
@@ -283,13 +311,19 @@ def _last(column: str) -> Measure:
             return None
         value = months[column].iloc[-1]
         return None if pd.isna(value) else float(value)
+
     return measure
 
 
-def _row(label: str, kind: str, monthly: pd.DataFrame, periods: ReviewPeriods,
-         measure: Measure) -> Row:
-    return Row(label, kind, measure(months_in(monthly, periods.previous)),
-               measure(months_in(monthly, periods.current)))
+def _row(
+    label: str, kind: str, monthly: pd.DataFrame, periods: ReviewPeriods, measure: Measure
+) -> Row:
+    return Row(
+        label,
+        kind,
+        measure(months_in(monthly, periods.previous)),
+        measure(months_in(monthly, periods.current)),
+    )
 
 
 def _load(frames: Frames, result: AnalysisResult, period: Period) -> IncidentLoad:
@@ -322,4 +356,3 @@ def _label(start: dt.date, end: dt.date, months: int) -> str:
     if months == 12 and start.month == 1:
         return str(start.year)
     return f"{start:%Y-%m} – {last:%Y-%m}"  # a dash: the label sits in "from A to B"
-

@@ -75,28 +75,60 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 class _Canvas:
     """An SVG document under construction, with a plot area inside margins."""
 
-    def __init__(self, title: str, height: int, *, left: int = 56, right: int = 16,
-                 top: int = 28, bottom: int = 40, width: int = WIDTH) -> None:
+    def __init__(
+        self,
+        title: str,
+        height: int,
+        *,
+        left: int = 56,
+        right: int = 16,
+        top: int = 28,
+        bottom: int = 40,
+        width: int = WIDTH,
+    ) -> None:
         self.title, self.width, self.height = title, width, height
         self.left, self.right, self.top, self.bottom = left, width - right, top, height - bottom
         self.parts: list[str] = []
 
-    def text(self, x: float, y: float, content: str, *, anchor: str = "start",
-             colour: str = "#222", rotate: bool = False) -> None:
+    def text(
+        self,
+        x: float,
+        y: float,
+        content: str,
+        *,
+        anchor: str = "start",
+        colour: str = "#222",
+        rotate: bool = False,
+    ) -> None:
         turn = f' transform="rotate(-90 {x:.1f} {y:.1f})"' if rotate else ""
-        self.parts.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" '
-                          f'fill="{colour}"{turn}>{escape(content)}</text>')
+        self.parts.append(
+            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" '
+            f'fill="{colour}"{turn}>{escape(content)}</text>'
+        )
 
     def rect(self, x: float, y: float, w: float, h: float, colour: str, tip: str = "") -> None:
         tooltip = f"<title>{escape(tip)}</title>" if tip else ""
-        self.parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0.5):.1f}" '
-                          f'height="{max(h, 0.5):.1f}" fill="{colour}">{tooltip}</rect>')
+        self.parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0.5):.1f}" '
+            f'height="{max(h, 0.5):.1f}" fill="{colour}">{tooltip}</rect>'
+        )
 
-    def line(self, x1: float, y1: float, x2: float, y2: float, colour: str, *,
-             width: float = 1.0, dash: str = "") -> None:
+    def line(
+        self,
+        x1: float,
+        y1: float,
+        x2: float,
+        y2: float,
+        colour: str,
+        *,
+        width: float = 1.0,
+        dash: str = "",
+    ) -> None:
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
-        self.parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-                          f'stroke="{colour}" stroke-width="{width}"{dashes}/>')
+        self.parts.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+            f'stroke="{colour}" stroke-width="{width}"{dashes}/>'
+        )
 
     def path(self, points: Sequence[tuple[float, float]], colour: str) -> None:
         if len(points) == 1:
@@ -107,17 +139,25 @@ class _Canvas:
 
     def circle(self, x: float, y: float, colour: str, tip: str = "") -> None:
         tooltip = f"<title>{escape(tip)}</title>" if tip else ""
-        self.parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">'
-                          f"{tooltip}</circle>")
+        self.parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">{tooltip}</circle>'
+        )
 
-    def y_axis(self, ticks: Sequence[float], scale: Callable[[float], float], fmt: Format,
-               label: str) -> None:
+    def y_axis(
+        self, ticks: Sequence[float], scale: Callable[[float], float], fmt: Format, label: str
+    ) -> None:
         for tick in ticks:
             y = scale(tick)
             self.line(self.left, y, self.right, y, GRID_COLOUR)
             self.text(self.left - 6, y + 4, fmt(tick), anchor="end", colour=AXIS_COLOUR)
-        self.text(14, (self.top + self.bottom) / 2, label, anchor="middle", colour=AXIS_COLOUR,
-                  rotate=True)
+        self.text(
+            14,
+            (self.top + self.bottom) / 2,
+            label,
+            anchor="middle",
+            colour=AXIS_COLOUR,
+            rotate=True,
+        )
 
     def legend(self, entries: Sequence[tuple[str, str]]) -> None:
         x = float(self.left)
@@ -132,7 +172,8 @@ class _Canvas:
             f'<svg class="chart" role="img" '
             f'aria-label="{label}" viewBox="0 0 {self.width} {self.height}" '
             f'width="100%" style="max-width:{self.width}px;{FONT}"><title>{label}</title>'
-            + "".join(self.parts) + "</svg>"
+            + "".join(self.parts)
+            + "</svg>"
         )
 
 
@@ -159,13 +200,25 @@ def _period_axis(canvas: _Canvas, labels: Sequence[str], centre: Callable[[int],
 def _highlight(canvas: _Canvas, band: tuple[int, int] | None, slot: float) -> None:
     if band is not None:
         first, last = band
-        canvas.rect(canvas.left + first * slot, canvas.top, (last - first + 1) * slot,
-                    canvas.bottom - canvas.top, HIGHLIGHT)
+        canvas.rect(
+            canvas.left + first * slot,
+            canvas.top,
+            (last - first + 1) * slot,
+            canvas.bottom - canvas.top,
+            HIGHLIGHT,
+        )
 
 
-def stacked_bars(title: str, periods: Sequence[str], stacks: Sequence[Series], *,
-                 y_label: str, fmt: Format, highlight: tuple[int, int] | None = None,
-                 height: int = 260) -> Markup:
+def stacked_bars(
+    title: str,
+    periods: Sequence[str],
+    stacks: Sequence[Series],
+    *,
+    y_label: str,
+    fmt: Format,
+    highlight: tuple[int, int] | None = None,
+    height: int = 260,
+) -> Markup:
     """One bar per period, ``stacks`` piled in order; ``highlight`` shades a period range."""
     canvas = _Canvas(title, height)
     totals = [sum(s.values[i] or 0.0 for s in stacks) for i in range(len(periods))]
@@ -179,18 +232,33 @@ def stacked_bars(title: str, periods: Sequence[str], stacks: Sequence[Series], *
         for series in stacks:
             value = series.values[i] or 0.0
             if value > 0:
-                canvas.rect(canvas.left + i * slot + slot * 0.15, scale(base + value),
-                            slot * 0.7, scale(base) - scale(base + value), series.colour,
-                            f"{period} · {series.name}: {fmt(value)}")
+                canvas.rect(
+                    canvas.left + i * slot + slot * 0.15,
+                    scale(base + value),
+                    slot * 0.7,
+                    scale(base) - scale(base + value),
+                    series.colour,
+                    f"{period} · {series.name}: {fmt(value)}",
+                )
             base += value
     _period_axis(canvas, periods, lambda i: canvas.left + (i + 0.5) * slot)
     canvas.legend([(s.name, s.colour) for s in stacks])
     return canvas.markup()
 
 
-def line_chart(title: str, periods: Sequence[str], lines: Sequence[Series], *, y_label: str,
-               fmt: Format, highlight: tuple[int, int] | None = None, zero: bool = True,
-               marker: int | None = None, marker_label: str = "", height: int = 240) -> Markup:
+def line_chart(
+    title: str,
+    periods: Sequence[str],
+    lines: Sequence[Series],
+    *,
+    y_label: str,
+    fmt: Format,
+    highlight: tuple[int, int] | None = None,
+    zero: bool = True,
+    marker: int | None = None,
+    marker_label: str = "",
+    height: int = 240,
+) -> Markup:
     """One line per series over ``periods``; ``marker`` draws a dashed rule at a period."""
     canvas = _Canvas(title, height)
     ticks = nice_ticks(*_range([v for s in lines for v in s.values], zero=zero))
@@ -216,8 +284,14 @@ def line_chart(title: str, periods: Sequence[str], lines: Sequence[Series], *, y
     return canvas.markup()
 
 
-def interval_chart(title: str, rows: Sequence[Interval], *, x_label: str, fmt: Format,
-                   reference: float | None = None) -> Markup:
+def interval_chart(
+    title: str,
+    rows: Sequence[Interval],
+    *,
+    x_label: str,
+    fmt: Format,
+    reference: float | None = None,
+) -> Markup:
     """A point and its 95% interval per row, rows top to bottom."""
     canvas = _Canvas(title, 70 + 34 * max(len(rows), 1), left=150, bottom=44)
     values = [v for r in rows for v in (r.value, r.low, r.high)]
@@ -227,11 +301,17 @@ def interval_chart(title: str, rows: Sequence[Interval], *, x_label: str, fmt: F
         x = scale(tick)
         canvas.line(x, canvas.top, x, canvas.bottom, GRID_COLOUR)
         canvas.text(x, canvas.bottom + 16, fmt(tick), anchor="middle", colour=AXIS_COLOUR)
-    canvas.text((canvas.left + canvas.right) / 2, canvas.bottom + 34, x_label, anchor="middle",
-                colour=AXIS_COLOUR)
+    canvas.text(
+        (canvas.left + canvas.right) / 2,
+        canvas.bottom + 34,
+        x_label,
+        anchor="middle",
+        colour=AXIS_COLOUR,
+    )
     if reference is not None:
-        canvas.line(scale(reference), canvas.top, scale(reference), canvas.bottom, AXIS_COLOUR,
-                    dash="4 4")
+        canvas.line(
+            scale(reference), canvas.top, scale(reference), canvas.bottom, AXIS_COLOUR, dash="4 4"
+        )
     for i, row in enumerate(rows):
         y = canvas.top + 20 + i * 34
         canvas.text(canvas.left - 8, y + 4, row.label, anchor="end")
@@ -257,8 +337,9 @@ def waterfall_chart(title: str, steps: Sequence[Step], *, y_label: str, fmt: For
         x = canvas.left + i * slot + slot * 0.2
         change = step.end if step.total else step.end - step.start
         shown = fmt(change) if step.total else f"{change:+,.1f}"
-        canvas.rect(x, scale(top), slot * 0.6, scale(bottom) - scale(top), colour,
-                    f"{step.label}: {shown}")
+        canvas.rect(
+            x, scale(top), slot * 0.6, scale(bottom) - scale(top), colour, f"{step.label}: {shown}"
+        )
         if step.low is not None and step.high is not None:
             centre = x + slot * 0.3
             canvas.line(centre, scale(step.low), centre, scale(step.high), "#222", width=1.5)
@@ -266,27 +347,39 @@ def waterfall_chart(title: str, steps: Sequence[Step], *, y_label: str, fmt: For
                 canvas.line(centre - 5, scale(end), centre + 5, scale(end), "#222", width=1.5)
         above = max(top, step.high) if step.high is not None else top
         canvas.text(x + slot * 0.3, scale(above) - 6, shown, anchor="middle")
-        canvas.text(x + slot * 0.3, canvas.bottom + 16, step.label, anchor="middle",
-                    colour=AXIS_COLOUR)
+        canvas.text(
+            x + slot * 0.3, canvas.bottom + 16, step.label, anchor="middle", colour=AXIS_COLOUR
+        )
     return canvas.markup()
 
 
-def bar_list(title: str, rows: Sequence[tuple[str, float]], *, x_label: str, fmt: Format,
-             colour: str = "#4c78a8") -> Markup:
+def bar_list(
+    title: str,
+    rows: Sequence[tuple[str, float]],
+    *,
+    x_label: str,
+    fmt: Format,
+    colour: str = "#4c78a8",
+) -> Markup:
     """Horizontal bars, one per labelled row, top to bottom (labels cut at 60 characters)."""
     canvas = _Canvas(title, 60 + 24 * max(len(rows), 1), left=330, bottom=40)
     ticks = nice_ticks(0.0, max((v for _, v in rows), default=1.0) or 1.0)
     scale = _linear(ticks[0], ticks[-1], canvas.left, canvas.right)
     for tick in ticks:
         canvas.line(scale(tick), canvas.top, scale(tick), canvas.bottom, GRID_COLOUR)
-        canvas.text(scale(tick), canvas.bottom + 16, fmt(tick), anchor="middle",
-                    colour=AXIS_COLOUR)
-    canvas.text((canvas.left + canvas.right) / 2, canvas.bottom + 32, x_label, anchor="middle",
-                colour=AXIS_COLOUR)
+        canvas.text(scale(tick), canvas.bottom + 16, fmt(tick), anchor="middle", colour=AXIS_COLOUR)
+    canvas.text(
+        (canvas.left + canvas.right) / 2,
+        canvas.bottom + 32,
+        x_label,
+        anchor="middle",
+        colour=AXIS_COLOUR,
+    )
     for i, (label, value) in enumerate(rows):
         y = canvas.top + 4 + i * 24
         short = label if len(label) <= 60 else "…" + label[-59:]
         canvas.text(canvas.left - 8, y + 12, short, anchor="end")
-        canvas.rect(canvas.left, y, scale(value) - canvas.left, 16, colour,
-                    f"{label}: {fmt(value)}")
+        canvas.rect(
+            canvas.left, y, scale(value) - canvas.left, 16, colour, f"{label}: {fmt(value)}"
+        )
     return canvas.markup()

@@ -25,7 +25,10 @@ CANNOT_SHOW = (
 P_FORMAT = "%.4f"
 #: Readable headings for the findings' and tests' columns (the data keeps its names).
 LABELS = {
-    "topic": "Topic", "family": "Family", "test": "Test", "unit": "Unit",
+    "topic": "Topic",
+    "family": "Family",
+    "test": "Test",
+    "unit": "Unit",
     "effect": st.column_config.NumberColumn("Effect", format="%.3f"),
     "ci_low": st.column_config.NumberColumn("95% CI low", format="%.3f"),
     "ci_high": st.column_config.NumberColumn("95% CI high", format="%.3f"),
@@ -33,7 +36,9 @@ LABELS = {
     "p_value": st.column_config.NumberColumn("p", format=P_FORMAT),
     "p_holm": st.column_config.NumberColumn("p (Holm)", format=P_FORMAT),
     "n": st.column_config.NumberColumn("n", format="%d"),
-    "evidence": "Evidence", "method": "Method", "caveats": "Caveats",
+    "evidence": "Evidence",
+    "method": "Method",
+    "caveats": "Caveats",
 }
 
 
@@ -47,12 +52,20 @@ def findings(result: AnalysisResult) -> None:
         for row in rows.to_dict("records"):
             caveats = f" Caveats: {row['caveats']}." if row["caveats"] else ""
             st.markdown("- " + escape_markdown(row["statement"], limit=1000))
-            st.caption(escape_markdown(
-                f"Evidence: {row['evidence']}. Method: {row['method']}.{caveats}", limit=1000))
+            st.caption(
+                escape_markdown(
+                    f"Evidence: {row['evidence']}. Method: {row['method']}.{caveats}", limit=1000
+                )
+            )
     with st.expander("Findings as a table"):
-        blocks.table(rows.drop(columns=["rank"]), key="evidence_findings_table",
-                     column_config={**LABELS, "statement": st.column_config.TextColumn(
-                         "Statement", width="large")})
+        blocks.table(
+            rows.drop(columns=["rank"]),
+            key="evidence_findings_table",
+            column_config={
+                **LABELS,
+                "statement": st.column_config.TextColumn("Statement", width="large"),
+            },
+        )
 
 
 def test_runs(result: AnalysisResult) -> None:
@@ -61,8 +74,10 @@ def test_runs(result: AnalysisResult) -> None:
     families = ["All", *sorted(rows["family"].unique())]
     family = st.selectbox("Test family", families, key="evidence_family")
     shown = rows if family == "All" else rows[rows["family"] == family]
-    st.caption(f"{len(shown)} of {len(rows)} tests run. p (Holm) is corrected across "
-               "every test run together.")
+    st.caption(
+        f"{len(shown)} of {len(rows)} tests run. p (Holm) is corrected across "
+        "every test run together."
+    )
     blocks.table(shown, key="evidence_tests_table", column_config=LABELS)
     for skipped in result.time_series.skipped:
         st.caption("Not run: " + escape_markdown(skipped, limit=1000))
@@ -71,9 +86,13 @@ def test_runs(result: AnalysisResult) -> None:
 def coverage(result: AnalysisResult) -> None:
     """What the data is enough for, and the caveats that apply."""
     enough = result.coverage.enough_for
-    blocks.table([{"Analysis": name.replace("_", " "), "Enough data": "yes" if ok else "no"}
-                  for name, ok in enough.items()],
-                 key="evidence_coverage_table")
+    blocks.table(
+        [
+            {"Analysis": name.replace("_", " "), "Enough data": "yes" if ok else "no"}
+            for name, ok in enough.items()
+        ],
+        key="evidence_coverage_table",
+    )
     for caveat in result.caveats:
         st.markdown("- " + escape_markdown(caveat, limit=1000))
 
@@ -90,8 +109,11 @@ def main() -> None:
     if page is None:
         return
     _, result = page
-    st.caption("Evidence ladder, weakest first: " + "; ".join(
-        f"{i}. {EVIDENCE_WORDS[level]}" for i, level in enumerate(EVIDENCE_LADDER, 1)) + ".")
+    st.caption(
+        "Evidence ladder, weakest first: "
+        + "; ".join(f"{i}. {EVIDENCE_WORDS[level]}" for i, level in enumerate(EVIDENCE_LADDER, 1))
+        + "."
+    )
     st.subheader("Findings")
     findings(result)
     st.subheader("Every test run")

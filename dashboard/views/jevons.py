@@ -30,17 +30,23 @@ def effect_tiles(decomposition: Decomposition) -> None:
         ("No code cause", decomposition.unlinked_incidents.change),
     ]
     for column, (label, estimate) in zip(st.columns(len(items)), items, strict=True):
-        column.metric(label, signed(estimate.value),
-                      help=interval(estimate.ci_low, estimate.ci_high, digits=1))
+        column.metric(
+            label,
+            signed(estimate.value),
+            help=interval(estimate.ci_low, estimate.ci_high, digits=1),
+        )
         column.caption(interval(estimate.ci_low, estimate.ci_high, digits=1))
 
 
 def separation_table(decomposition: Decomposition) -> None:
     """Whether one effect is told apart from another (the difference's interval)."""
     rows = [
-        {"Comparison": SEPARATION_WORDS.get(name, name), "Difference": e.value,
-         "95% CI": interval(e.ci_low, e.ci_high, digits=1),
-         "Told apart": "yes" if e.excludes_zero else "no"}
+        {
+            "Comparison": SEPARATION_WORDS.get(name, name),
+            "Difference": e.value,
+            "95% CI": interval(e.ci_low, e.ci_high, digits=1),
+            "Told apart": "yes" if e.excludes_zero else "no",
+        }
         for name, e in decomposition.separation.items()
     ]
     if rows:
@@ -50,8 +56,9 @@ def separation_table(decomposition: Decomposition) -> None:
 def choose_periods(ctx: context.PageContext) -> data.Periods | None:
     """Around the adoption point (the analysis' default), or two calendar quarters."""
     state = ctx.state
-    choice = st.radio("Compare", [AROUND_ADOPTION, TWO_QUARTERS], horizontal=True,
-                      key="jevons_periods")
+    choice = st.radio(
+        "Compare", [AROUND_ADOPTION, TWO_QUARTERS], horizontal=True, key="jevons_periods"
+    )
     if choice != TWO_QUARTERS or state.first_day is None or state.last_day is None:
         return None
     found = quarters(state.first_day, state.last_day)
@@ -60,10 +67,8 @@ def choose_periods(ctx: context.PageContext) -> data.Periods | None:
         return None
     labels = {q.label: q for q in found}
     left, right = st.columns(2)
-    first = left.selectbox("Period A", list(labels), index=len(found) - 2,
-                           key="jevons_quarter_a")
-    second = right.selectbox("Period B", list(labels), index=len(found) - 1,
-                             key="jevons_quarter_b")
+    first = left.selectbox("Period A", list(labels), index=len(found) - 2, key="jevons_quarter_a")
+    second = right.selectbox("Period B", list(labels), index=len(found) - 1, key="jevons_quarter_b")
     a, b = labels[first], labels[second]
     if a == b:
         st.info("Choose two different quarters.")
@@ -72,8 +77,7 @@ def choose_periods(ctx: context.PageContext) -> data.Periods | None:
 
 
 def main() -> None:
-    page = context.analysed_page("Jevons decomposition", "incidents",
-                                 choose_periods=choose_periods)
+    page = context.analysed_page("Jevons decomposition", "incidents", choose_periods=choose_periods)
     if page is None:
         return
     _, result = page
@@ -82,27 +86,35 @@ def main() -> None:
         "Why did incidents change between two periods? **Volume**: more changes shipped at "
         "the same class mix and rates. **Mix**: a shift between authorship classes with "
         "different failure rates. **Rate**: a change in the failure rate within each class. "
-        "Incidents with no code cause are shown apart.")
+        "Incidents with no code cause are shown apart."
+    )
     steps = tables.waterfall_steps(decomposition)
     if steps.empty:
-        st.info(escape_markdown(
-            "No incident in either period: there is no change in incidents to split."
-            if decomposition.is_computed
-            else f"No decomposition for this scope: {decomposition.method}."))
+        st.info(
+            escape_markdown(
+                "No incident in either period: there is no change in incidents to split."
+                if decomposition.is_computed
+                else f"No decomposition for this scope: {decomposition.method}."
+            )
+        )
         return
     a, b = decomposition.period_a, decomposition.period_b
     assert a is not None and b is not None
-    st.caption(escape_markdown(
-        f"Period A: {a.start} to {a.end} ({a.label}), {number(decomposition.incidents_a)} "
-        f"incidents; period B: {b.start} to {b.end} ({b.label}), "
-        f"{number(decomposition.incidents_b)} incidents. Whiskers: 95% intervals."))
+    st.caption(
+        escape_markdown(
+            f"Period A: {a.start} to {a.end} ({a.label}), {number(decomposition.incidents_a)} "
+            f"incidents; period B: {b.start} to {b.end} ({b.label}), "
+            f"{number(decomposition.incidents_b)} incidents. Whiskers: 95% intervals."
+        )
+    )
     blocks.chart(charts.waterfall_chart(steps), "jevons_waterfall_chart")
     effect_tiles(decomposition)
     st.subheader("By authorship class")
-    blocks.table(tables.decomposition_classes(decomposition),
-                 key="jevons_class_table")
-    st.caption("An imputed rate is one a class could not show in that period (absent, or "
-               "too few changes); it is carried over from the other period.")
+    blocks.table(tables.decomposition_classes(decomposition), key="jevons_class_table")
+    st.caption(
+        "An imputed rate is one a class could not show in that period (absent, or "
+        "too few changes); it is carried over from the other period."
+    )
     st.subheader("Can the effects be told apart?")
     separation_table(decomposition)
     st.caption(escape_markdown("Method: " + decomposition.method, limit=1000))

@@ -11,19 +11,30 @@ from pathlib import Path
 from typing import Any
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 #: Each page's URL path and how many charts it draws on a store with incidents and links.
 #: (The default page, Overview, lives at ``/``; its own path is answered "page not found".)
 PAGES: dict[str, int] = {
-    "overview": 2, "growth": 3, "incidents": 1, "jevons": 1, "hotspots": 2, "evidence": 0,
+    "overview": 2,
+    "growth": 3,
+    "incidents": 1,
+    "jevons": 1,
+    "hotspots": 2,
+    "evidence": 0,
 }
 DEFAULT_PAGE = "overview"
 READY_TIMEOUT_MS = 120_000
 _IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CHART = '[data-testid="stVegaLiteChart"]'
-DRAWN_CHART = f'{CHART} canvas, {CHART} svg.marks'
+DRAWN_CHART = f"{CHART} canvas, {CHART} svg.marks"
 EXCEPTION = '[data-testid="stException"]'
 
 
@@ -56,8 +67,9 @@ class PageVisit:
     dialogs: int
 
 
-def visit(page: Any, base: str, name: str, *, charts: int = 0,
-          screenshot: Path | None = None) -> PageVisit:
+def visit(
+    page: Any, base: str, name: str, *, charts: int = 0, screenshot: Path | None = None
+) -> PageVisit:
     """Open ``base/name``, wait until the script is idle and at least ``charts`` charts
     have drawn, and report what is on the page."""
     started = time.perf_counter()
@@ -66,8 +78,11 @@ def visit(page: Any, base: str, name: str, *, charts: int = 0,
     seconds = time.perf_counter() - started
     exceptions = page.locator(EXCEPTION)
     visit_result = PageVisit(
-        name=name, seconds=seconds, charts=page.locator(CHART).count(),
-        drawn_charts=page.locator(DRAWN_CHART).count(), exceptions=exceptions.count(),
+        name=name,
+        seconds=seconds,
+        charts=page.locator(CHART).count(),
+        drawn_charts=page.locator(DRAWN_CHART).count(),
+        exceptions=exceptions.count(),
         exception_text="\n".join(exceptions.all_inner_texts()),
         dialogs=page.locator('[role="dialog"]').count(),
     )
@@ -95,5 +110,6 @@ def wait_ready(page: Any, charts: int = 0) -> None:
              return done >= expected && done === present &&
                     document.querySelectorAll('[data-testid="stSkeleton"]').length === 0;
            }""",
-        arg=[CHART, DRAWN_CHART, charts], timeout=READY_TIMEOUT_MS,
+        arg=[CHART, DRAWN_CHART, charts],
+        timeout=READY_TIMEOUT_MS,
     )

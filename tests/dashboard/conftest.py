@@ -100,20 +100,38 @@ def add_hostile_repository(db: Path, where: Path) -> None:
     repo = RepoBuilder(where / "hostile-repo")
     day = dt.datetime(2025, 3, 3, 9, tzinfo=dt.UTC)
     path = "src/[evil](https:/evil.example)/*x*_<b>.py"
-    cause = repo.commit(HOSTILE, {path: "def f(x):\n    if x:\n        return 1\n    return 2\n"},
-                        author=("<b>Mallory</b> [x](https://evil.example)", "m@evil.example"),
-                        date=day)
-    fix = repo.commit("Fix HOSTILE-1 " + HOSTILE,
-                      {path: "def f(x):\n    if x:\n        return 3\n    return 2\n"},
-                      author=("**Eve** :red[x]", "e@evil.example"), date=day + dt.timedelta(days=2))
+    cause = repo.commit(
+        HOSTILE,
+        {path: "def f(x):\n    if x:\n        return 1\n    return 2\n"},
+        author=("<b>Mallory</b> [x](https://evil.example)", "m@evil.example"),
+        date=day,
+    )
+    fix = repo.commit(
+        "Fix HOSTILE-1 " + HOSTILE,
+        {path: "def f(x):\n    if x:\n        return 3\n    return 2\n"},
+        author=("**Eve** :red[x]", "e@evil.example"),
+        date=day + dt.timedelta(days=2),
+    )
     mine_repositories([repo.path], db=db, workers=1)
     export = where / "hostile-incidents.json"
-    export.write_text(json.dumps([{
-        "id": "HOSTILE-1", "title": HOSTILE, "created_at": "2025-03-04T10:00:00+00:00",
-        "resolved_at": "2025-03-04T12:00:00+00:00", "severity": "SEV1",
-        "service": "<i>svc</i> [s](https://evil.example)", "description": HOSTILE,
-        "fix_commits": [fix], "cause_commits": [cause],
-    }]), encoding="utf-8")
+    export.write_text(
+        json.dumps(
+            [
+                {
+                    "id": "HOSTILE-1",
+                    "title": HOSTILE,
+                    "created_at": "2025-03-04T10:00:00+00:00",
+                    "resolved_at": "2025-03-04T12:00:00+00:00",
+                    "severity": "SEV1",
+                    "service": "<i>svc</i> [s](https://evil.example)",
+                    "description": HOSTILE,
+                    "fix_commits": [fix],
+                    "cause_commits": [cause],
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
     import_incidents([export], db=db)
     link_incidents(db)
 
@@ -130,9 +148,12 @@ def dashboard_stores(tmp_path_factory: pytest.TempPathFactory) -> DashboardStore
         if not done.exists():
             build_stores(root)
             done.write_text("ok")
-    return DashboardStores(commits_only=root / "commits-only.duckdb",
-                           unlinked=root / "unlinked.duckdb", full=root / "full.duckdb",
-                           hostile=root / "hostile.duckdb")
+    return DashboardStores(
+        commits_only=root / "commits-only.duckdb",
+        unlinked=root / "unlinked.duckdb",
+        full=root / "full.duckdb",
+        hostile=root / "hostile.duckdb",
+    )
 
 
 #: The demo's steps that build its store (the reports are other parts' business).

@@ -40,8 +40,15 @@ def rerun(app: AppTest) -> AppTest:
 def texts(app: AppTest) -> list[str]:
     """Every Markdown-rendered text on the page (markdown, captions, alerts, headings)."""
     groups: Iterable[Iterable[object]] = (
-        app.markdown, app.caption, app.info, app.warning, app.error, app.success,
-        app.title, app.header, app.subheader,
+        app.markdown,
+        app.caption,
+        app.info,
+        app.warning,
+        app.error,
+        app.success,
+        app.title,
+        app.header,
+        app.subheader,
     )
     return [str(getattr(e, "value", "")) for group in groups for e in group]
 

@@ -43,7 +43,9 @@ def running_dashboard(db: Path, log: Path) -> Iterator[tuple[str, subprocess.Pop
     with log.open("wb") as output:
         process = subprocess.Popen(
             [*jevons_executable(), "dashboard", "--db", str(db), "--port", str(port)],
-            stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
             env=dict(os.environ, PYTHONUNBUFFERED="1"),
         )
         base = f"http://{HOST}:{port}"
@@ -59,16 +61,21 @@ def wait_until_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the dashboard exited with {process.returncode}:\n"
-                               + log.read_text(errors="replace"))
-        with contextlib.suppress(OSError), urllib.request.urlopen(
-            f"{base}/_stcore/health", timeout=2
-        ) as response:
+            raise RuntimeError(
+                f"the dashboard exited with {process.returncode}:\n"
+                + log.read_text(errors="replace")
+            )
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response,
+        ):
             if response.read().strip() == b"ok":
                 return
         time.sleep(0.25)
-    raise RuntimeError(f"the dashboard did not answer within {START_TIMEOUT:.0f}s:\n"
-                       + log.read_text(errors="replace"))
+    raise RuntimeError(
+        f"the dashboard did not answer within {START_TIMEOUT:.0f}s:\n"
+        + log.read_text(errors="replace")
+    )
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

@@ -48,8 +48,7 @@ def test_every_page_renders_its_charts_in_chromium(playwright: Any, demo_store: 
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             for name, charts in PAGES.items():
-                seen = visit(page, base, name, charts=charts,
-                             screenshot=ARTIFACTS / f"{name}.png")
+                seen = visit(page, base, name, charts=charts, screenshot=ARTIFACTS / f"{name}.png")
                 assert seen.exceptions == 0, f"{name}: {seen.exception_text}"
                 assert seen.dialogs == 0, f"{name}: a dialog (page not found?) is open"
                 assert seen.drawn_charts == seen.charts >= charts, seen

@@ -21,7 +21,7 @@ def test_a_range_inside_one_quarter_is_one_quarter() -> None:
 
 def test_scope_in_words_names_every_filter_set() -> None:
     assert Filters().describe() == "all repositories"
-    words = Filters(repo="api", date_to=dt.date(2025, 3, 31), path_prefix="src/",
-                    service="checkout").describe()
-    assert words == ("repository api, the start to 2025-03-31, paths under src/, "
-                     "service checkout")
+    words = Filters(
+        repo="api", date_to=dt.date(2025, 3, 31), path_prefix="src/", service="checkout"
+    ).describe()
+    assert words == ("repository api, the start to 2025-03-31, paths under src/, service checkout")

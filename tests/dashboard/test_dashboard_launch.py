@@ -25,8 +25,11 @@ def test_dashboard_listens_on_loopback_only_and_leaves_the_store_unchanged(
 ) -> None:
     before = _digest(empty_store)
     with running_dashboard(empty_store, tmp_path / "server.log") as (base, process):
-        listening = [c.laddr for c in psutil.Process(process.pid).net_connections("inet")
-                     if c.status == psutil.CONN_LISTEN]
+        listening = [
+            c.laddr
+            for c in psutil.Process(process.pid).net_connections("inet")
+            if c.status == psutil.CONN_LISTEN
+        ]
         assert listening, "the server listens on no socket"
         assert {address.ip for address in listening} == {"127.0.0.1"}
         with urllib.request.urlopen(f"{base}/overview", timeout=10) as response:

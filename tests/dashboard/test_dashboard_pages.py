@@ -30,18 +30,49 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(STORE_BUILD_TIMEOUT)]
 SIDEBAR_KEYS = ("filter_repo", "filter_dates", "filter_path", "filter_service", "filter_reset")
 #: Per page: the widgets and keyed blocks it must show on a full store, and its charts.
 PAGE_KEYS: dict[str, tuple[tuple[str, ...], int]] = {
-    "overview": (("overview_cfr_chart", "overview_revert_chart", "overview_growth_table",
-                  "overview_compare_repos"), 2),
-    "growth": (("growth_grain", "growth_flow", "growth_level", "growth_flow_chart",
-                "growth_level_chart", "growth_share_chart", "growth_class_table"), 3),
-    "incidents": (("incidents_grain", "incidents_timeline_chart", "incidents_table",
-                   "incident_pick", "incident_links_table"), 1),
-    "jevons": (("jevons_waterfall_chart", "jevons_class_table",
-                "jevons_separation_table"), 1),
-    "hotspots": (("hotspots_chart", "hotspots_table", "hotspot_pick",
-                  "hotspot_trend_chart"), 2),
-    "evidence": (("evidence_findings", "evidence_findings_table", "evidence_family",
-                  "evidence_tests_table", "evidence_coverage_table"), 0),
+    "overview": (
+        (
+            "overview_cfr_chart",
+            "overview_revert_chart",
+            "overview_growth_table",
+            "overview_compare_repos",
+        ),
+        2,
+    ),
+    "growth": (
+        (
+            "growth_grain",
+            "growth_flow",
+            "growth_level",
+            "growth_flow_chart",
+            "growth_level_chart",
+            "growth_share_chart",
+            "growth_class_table",
+        ),
+        3,
+    ),
+    "incidents": (
+        (
+            "incidents_grain",
+            "incidents_timeline_chart",
+            "incidents_table",
+            "incident_pick",
+            "incident_links_table",
+        ),
+        1,
+    ),
+    "jevons": (("jevons_waterfall_chart", "jevons_class_table", "jevons_separation_table"), 1),
+    "hotspots": (("hotspots_chart", "hotspots_table", "hotspot_pick", "hotspot_trend_chart"), 2),
+    "evidence": (
+        (
+            "evidence_findings",
+            "evidence_findings_table",
+            "evidence_family",
+            "evidence_tests_table",
+            "evidence_coverage_table",
+        ),
+        0,
+    ),
 }
 
 
@@ -116,18 +147,20 @@ def test_date_range_narrows_the_figures(dashboard_stores: DashboardStores) -> No
     rerun(app)
     half = int(metric(app, "Changes shipped").replace(",", ""))
     assert 0 < half < everything
-    assert any(f"the start to {middle.isoformat()}".replace("-", "\\-") in t
-               for t in texts(app))
+    assert any(f"the start to {middle.isoformat()}".replace("-", "\\-") in t for t in texts(app))
 
 
 def test_incident_shows_its_linked_commits_and_why(dashboard_stores: DashboardStores) -> None:
     incident, links = store_rows(
         dashboard_stores.full,
         "SELECT incident_id, count(*) FROM incident_links WHERE role = 'inducing' "
-        "GROUP BY incident_id ORDER BY count(*) DESC, incident_id LIMIT 1")[0]
-    everything = store_rows(dashboard_stores.full,
-                            "SELECT count(*) FROM incident_links WHERE incident_id = ?",
-                            [incident])[0][0]
+        "GROUP BY incident_id ORDER BY count(*) DESC, incident_id LIMIT 1",
+    )[0]
+    everything = store_rows(
+        dashboard_stores.full,
+        "SELECT count(*) FROM incident_links WHERE incident_id = ?",
+        [incident],
+    )[0][0]
     app = show(open_app(dashboard_stores.full), "incidents")
     app.selectbox(key="incident_pick").set_value(incident)
     rerun(app)
@@ -139,9 +172,11 @@ def test_incident_shows_its_linked_commits_and_why(dashboard_stores: DashboardSt
 
 
 def test_service_filter_narrows_the_incident_list(dashboard_stores: DashboardStores) -> None:
-    service = store_rows(dashboard_stores.full,
-                         "SELECT service FROM incidents WHERE service IS NOT NULL "
-                         "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")[0][0]
+    service = store_rows(
+        dashboard_stores.full,
+        "SELECT service FROM incidents WHERE service IS NOT NULL "
+        "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
+    )[0][0]
     app = show(open_app(dashboard_stores.full), "incidents")
     app.selectbox(key="filter_service").set_value(service)
     rerun(app)
@@ -234,8 +269,9 @@ def test_store_with_unlinked_incidents_says_to_link_them(
     app = show(open_app(dashboard_stores.unlinked), "incidents")
     assert any(c.startswith("jevons link") for c in codes(app))
     rows = table(app, "incidents_table")
-    assert len(rows) == store_rows(dashboard_stores.unlinked,
-                                    "SELECT count(*) FROM incidents")[0][0]
+    assert (
+        len(rows) == store_rows(dashboard_stores.unlinked, "SELECT count(*) FROM incidents")[0][0]
+    )
 
 
 def test_a_two_day_range_with_too_little_data_renders_every_page(

@@ -25,17 +25,20 @@ def rendered(text: str) -> str:
     return RENDER.render(escape_markdown(text, limit=10_000))
 
 
-@pytest.mark.parametrize("hostile", [
-    HOSTILE,
-    "[x](javascript:alert(1))",
-    "<https://evil.example>",
-    "# Heading\n\n- list\n> quote",
-    "***bold italic*** ~~strike~~ __under__",
-    "| a | b |\n|---|---|\n| 1 | 2 |",
-    "&lt;b&gt; &amp; &#x3C;script&#x3E;",
-    "trailing backslash \\",
-    "\x1b[31mred\x1b[0m and \x00 nul",
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        HOSTILE,
+        "[x](javascript:alert(1))",
+        "<https://evil.example>",
+        "# Heading\n\n- list\n> quote",
+        "***bold italic*** ~~strike~~ __under__",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "&lt;b&gt; &amp; &#x3C;script&#x3E;",
+        "trailing backslash \\",
+        "\x1b[31mred\x1b[0m and \x00 nul",
+    ],
+)
 def test_escaped_text_renders_as_one_plain_paragraph(hostile: str) -> None:
     output = rendered(hostile)
     assert ONLY_A_PARAGRAPH.match(output), output

@@ -45,8 +45,9 @@ def test_pages_keep_the_last_data_while_a_writer_holds_the_store(
     app = open_app(db)
     before = verdicts(texts(app))
     assert before
-    writer = subprocess.Popen([sys.executable, "-c", HOLD, str(db)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     try:
         assert writer.stdout is not None
         assert writer.stdout.readline().strip() == b"holding"
@@ -76,8 +77,9 @@ def test_a_store_that_grows_shows_the_new_commits_on_the_next_rerun(
     later = RepoBuilder(tmp_path / "later-repo")
     when = dt.datetime.combine(last_day + dt.timedelta(days=30), dt.time(9), tzinfo=dt.UTC)
     for day in range(3):
-        later.commit(f"change {day}", {"app.py": f"x = {day}\n"},
-                     date=when + dt.timedelta(days=day))
+        later.commit(
+            f"change {day}", {"app.py": f"x = {day}\n"}, date=when + dt.timedelta(days=day)
+        )
     mine_repositories([later.path], db=db, workers=1)
     rerun(app)
     assert app.date_input(key="filter_dates").value[1] == (when + dt.timedelta(days=2)).date()
