@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.store import Store, open_store
-from tests.repo_builder import RepoBuilder
+from tests.support.repo_builder import RepoBuilder
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from analyzer.linking import link_incidents
 from analyzer.mining import mine_repositories
 from analyzer.store import open_store
 from sample_repos.generate import generate_scenario
-from tests.repo_builder import RepoBuilder
+from tests.support.repo_builder import RepoBuilder
 
 #: Seconds a test that uses the stores may take: the first one waits for the build (two
 #: scenarios mined, a few minutes on two cores, longer when the suite runs beside it).

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening.cli_runs import jevons_process
-from tests.hardening.torture_repos import build_long_python_history, query
+from tests.support.cli_runs import jevons_process
+from tests.support.torture_repos import build_long_python_history, query
 
 COMMITS = 1200  # several seconds of mining: the second mine starts well within them
 

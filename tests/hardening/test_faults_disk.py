@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening.cli_runs import jevons_env
-from tests.hardening.torture_repos import build_long_python_history, mine, query
-from tests.mining_repos import store_contents
+from tests.support.cli_runs import jevons_env
+from tests.support.mining_repos import store_contents
+from tests.support.torture_repos import build_long_python_history, mine, query
 
 BATCH = 100
 COMMITS = 6 * BATCH

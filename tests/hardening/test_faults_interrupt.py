@@ -17,9 +17,9 @@ import pytest
 
 from analyzer.interruption import noting_interrupts, was_interrupted
 from analyzer.store.schema import SCHEMA_VERSION, TABLES
-from tests.hardening.cli_runs import ctrl_c_reaches_child, jevons_env, jevons_process
-from tests.hardening.torture_repos import build_long_python_history, mine
-from tests.mining_repos import store_contents
+from tests.support.cli_runs import ctrl_c_reaches_child, jevons_env, jevons_process
+from tests.support.mining_repos import store_contents
+from tests.support.torture_repos import build_long_python_history, mine
 
 BATCH = 100
 

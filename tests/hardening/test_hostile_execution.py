@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening.cli_runs import run_main
-from tests.repo_builder import RepoBuilder
+from tests.support.cli_runs import run_main
+from tests.support.repo_builder import RepoBuilder
 
 HOOKS = (
     "pre-commit",

@@ -19,8 +19,8 @@ from analyzer.incidents import import_incidents
 from analyzer.linking import link_incidents
 from analyzer.mining import mine_repositories
 from tests.dashboard.pages import PAGES, open_app, show, texts
-from tests.hardening.cli_runs import run_main
-from tests.repo_builder import RepoBuilder
+from tests.support.cli_runs import run_main
+from tests.support.repo_builder import RepoBuilder
 
 PAYLOADS = [
     "<script>alert('x')</script>",

@@ -14,9 +14,9 @@ import pytest
 
 from analyzer.store.schema import SCHEMA_VERSION, TABLES
 from tests.dashboard.pages import open_app
-from tests.hardening.cli_runs import run_main
-from tests.hardening.torture_repos import query
-from tests.repo_builder import RepoBuilder
+from tests.support.cli_runs import run_main
+from tests.support.repo_builder import RepoBuilder
+from tests.support.torture_repos import query
 
 V1_DDL = Path(__file__).parent / "fixtures" / "store_v1.sql"
 INCIDENTS = "id,title,created_at,resolved_at\nINC-9,Checkout down,2024-01-01T12:00:00+00:00,\n"

@@ -13,8 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from analyzer.terminal import SafeConsole, neutralise
-from tests.hardening.cli_runs import run_main
-from tests.repo_builder import RepoBuilder
+from tests.support.cli_runs import run_main
+from tests.support.repo_builder import RepoBuilder
 
 HOSTILE = (
     "\x1b[2J\x1b[31mred\x1b[0m"  # clear the screen, colour

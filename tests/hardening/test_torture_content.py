@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from analyzer.metrics import analyze_blob
-from tests.hardening.torture_repos import (
+from tests.support.repo_builder import RepoBuilder
+from tests.support.torture_repos import (
     HOSTILE_PATHS,
     git_numstat,
     git_raw,
@@ -20,7 +21,6 @@ from tests.hardening.torture_repos import (
     query,
     stored_numstat,
 )
-from tests.repo_builder import RepoBuilder
 
 BOT = ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
 PY = "def f(x):\n    if x > 1:\n        return x\n    return 0\n"

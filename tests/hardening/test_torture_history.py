@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening.torture_repos import (
+from tests.support.repo_builder import RepoBuilder
+from tests.support.torture_repos import (
     build_merge_shapes,
     data,
     fast_import,
@@ -20,7 +21,6 @@ from tests.hardening.torture_repos import (
     rev_list,
     stored_numstat,
 )
-from tests.repo_builder import RepoBuilder
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from analyzer.metrics import analyze_blob
-from tests.hardening.torture_repos import git_numstat, git_raw, mine, query, stored_numstat
-from tests.repo_builder import RepoBuilder
+from tests.support.repo_builder import RepoBuilder
+from tests.support.torture_repos import git_numstat, git_raw, mine, query, stored_numstat
 
 HONEST = "def honest(x):\n    return x\n"
 SWAPPED = "def swapped(x):\n" + "".join(f"    if x == {i}:\n        return {i}\n" for i in range(9))

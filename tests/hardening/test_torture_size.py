@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening.torture_repos import (
+from tests.support.torture_repos import (
     data,
     fast_import,
     git_numstat,
