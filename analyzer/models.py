@@ -9,10 +9,55 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 from typing import Literal
 
-Authorship = Literal["ai_authored", "ai_assisted", "human", "automation"]
-AUTHORSHIP_CLASSES: tuple[Authorship, ...] = ("ai_authored", "ai_assisted", "human", "automation")
+
+class Authorship(enum.StrEnum):
+    """Who wrote a change: the one list of authorship classes, in the order tables and
+    charts show them (the reference class, human, first).
+
+    Each class has its value (the store's ``authorship`` column), its ``label`` (a table
+    row, a chart legend), its ``words`` inside a sentence, whether it ``is_ai``, and its
+    ``precedence`` when attribution orders classes (the strongest claim first: an agent's
+    own work, then assisted work); ``None`` for ``unattributed``, which no rule gives: it is
+    a commit attribution has not labelled.
+    """
+
+    label: str
+    words: str
+    is_ai: bool
+    precedence: int | None
+    _value_: str
+
+    def __new__(
+        cls,
+        value: str,
+        label: str = "",
+        words: str = "",
+        is_ai: bool = False,
+        precedence: int | None = None,
+    ) -> Authorship:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label, member.words, member.is_ai = label, words, is_ai
+        member.precedence = precedence
+        return member
+
+    HUMAN = "human", "Human", "human", False, 2
+    AI_ASSISTED = "ai_assisted", "AI-assisted", "AI-assisted", True, 1
+    AI_AUTHORED = "ai_authored", "AI-authored", "AI-authored", True, 0
+    AUTOMATION = "automation", "Automation", "automation (bot)", False, 3
+    UNATTRIBUTED = "unattributed", "Unattributed", "unattributed", False, None
+
+
+#: The classes attribution gives, by precedence (``ai_authored``, ``ai_assisted``,
+#: ``human``, ``automation``).
+AUTHORSHIP_CLASSES: tuple[Authorship, ...] = tuple(
+    sorted((c for c in Authorship if c.precedence is not None), key=lambda c: c.precedence or 0)
+)
+#: The AI classes, in display order.
+AI_CLASSES: tuple[Authorship, ...] = tuple(c for c in Authorship if c.is_ai)
 ChangeType = Literal["A", "M", "D", "R"]
 LinkRole = Literal["fix", "inducing", "related"]
 LinkMethod = Literal["explicit", "fix_reference", "szz", "ownership"]

@@ -12,7 +12,7 @@ from analyzer.analysis.decomposition import (
     decomposition_input,
     default_periods,
 )
-from analyzer.analysis.frames import AI_CLASSES, CLASS_ORDER, Frames, Window
+from analyzer.analysis.frames import CLASS_ORDER, Frames, Window
 from analyzer.analysis.result import (
     EVIDENCE_LADDER,
     EVIDENCE_WORDS,
@@ -42,6 +42,7 @@ from analyzer.analysis.reverts import detect_reverts, find_reverts
 from analyzer.analysis.run import analyze, analyze_frames, load_frames
 from analyzer.analysis.series import build_series
 from analyzer.analysis.summary import render_summary
+from analyzer.models import AI_CLASSES
 
 __all__ = [
     "AI_CLASSES",

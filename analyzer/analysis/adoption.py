@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analyzer.analysis.frames import AI_CLASSES
 from analyzer.analysis.result import Adoption, ClassShare
+from analyzer.models import AI_CLASSES
 
 BASELINE_WEEKS = 12
 WINDOW_WEEKS = 4

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analyzer.analysis.frames import AI_CLASSES, UNATTRIBUTED, Frames, changes
+from analyzer.analysis.frames import UNATTRIBUTED, Frames, changes
 from analyzer.analysis.result import Coverage
+from analyzer.models import AI_CLASSES
 
 MIN_WEEKS_FOR_TRENDS = 26
 #: Incident records are taken to begin late (tracking started after the code did) when

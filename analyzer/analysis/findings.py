@@ -22,7 +22,6 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
-from analyzer.analysis.frames import AI_CLASSES
 from analyzer.analysis.result import (
     EVIDENCE_WORDS,
     Adoption,
@@ -40,6 +39,7 @@ from analyzer.analysis.result import (
     TimeSeriesEvidence,
     evidence_rank,
 )
+from analyzer.models import AI_CLASSES
 
 ALPHA = 0.05
 CLASS_WORDS = {

@@ -15,19 +15,16 @@ import re
 
 import pandas as pd
 
-from analyzer.models import AUTHORSHIP_CLASSES
+from analyzer.models import Authorship
 from analyzer.store import Store
 
 #: Commits without an authorship label (attribution not run, or no rule matched).
-UNATTRIBUTED = "unattributed"
+UNATTRIBUTED = Authorship.UNATTRIBUTED
 #: Classes in the order tables and charts show them; the reference class comes first.
-CLASS_ORDER: tuple[str, ...] = ("human", "ai_assisted", "ai_authored", "automation", UNATTRIBUTED)
-AI_CLASSES: tuple[str, ...] = ("ai_assisted", "ai_authored")
-REFERENCE_CLASS = "human"
+CLASS_ORDER: tuple[str, ...] = tuple(Authorship)
+REFERENCE_CLASS = Authorship.HUMAN
 #: How far back a touched file's churn counts as "prior churn" for the count model.
 PRIOR_CHURN_DAYS = 90
-
-assert set(AUTHORSHIP_CLASSES) <= set(CLASS_ORDER)
 
 
 @dataclasses.dataclass(frozen=True)

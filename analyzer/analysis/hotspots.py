@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from analyzer.analysis.frames import AI_CLASSES
 from analyzer.analysis.result import Hotspot
+from analyzer.models import AI_CLASSES
 
 TOP = 25
 

@@ -15,9 +15,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analyzer.analysis.frames import AI_CLASSES
 from analyzer.analysis.incident_load import severity_weight
 from analyzer.analysis.result import SeriesFrames
+from analyzer.models import AI_CLASSES
 
 Frequency = Literal["week", "month"]
 _PANDAS_FREQ: dict[Frequency, str] = {"week": "W-SUN", "month": "M"}

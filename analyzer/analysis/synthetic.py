@@ -20,9 +20,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from analyzer.models import AI_CLASSES, Authorship
 from analyzer.store import Store, open_store
 
-CLASSES = ("human", "ai_assisted", "ai_authored", "automation")
+#: The classes a synthetic change can have (every class attribution gives).
+CLASSES = tuple(c for c in Authorship if c.precedence is not None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,11 +126,15 @@ def _commits(spec: SyntheticSpec, rng: np.random.Generator) -> pd.DataFrame:
     draw = rng.uniform(size=n)
     authorship = np.where(
         draw < spec.automation_share,
-        "automation",
+        Authorship.AUTOMATION.value,
         np.where(
             rng.uniform(size=n) < share,
-            np.where(rng.uniform(size=n) < 0.5, "ai_assisted", "ai_authored"),
-            "human",
+            np.where(
+                rng.uniform(size=n) < 0.5,
+                Authorship.AI_ASSISTED.value,
+                Authorship.AI_AUTHORED.value,
+            ),
+            Authorship.HUMAN.value,
         ),
     )
     lines_added = rng.lognormal(3.5, 1.0, n).astype(int) + 1
@@ -290,7 +296,7 @@ def _incidents(
 
 
 def _churn(commits: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    ai = commits["authorship"].isin(["ai_assisted", "ai_authored"]).to_numpy()
+    ai = commits["authorship"].isin(AI_CLASSES).to_numpy()
     added = commits["lines_added"].to_numpy()
     r14 = rng.binomial(added, np.where(ai, 0.15, 0.10))
     return pd.DataFrame(

@@ -18,7 +18,6 @@ an AI class riskier than human changes of like size and place; co-occurrence oth
 from __future__ import annotations
 
 from analyzer.analysis.findings import ci_text, class_words
-from analyzer.analysis.frames import AI_CLASSES
 from analyzer.analysis.result import (
     EVIDENCE_WORDS,
     Comparison,
@@ -29,6 +28,7 @@ from analyzer.analysis.result import (
     EvidenceLevel,
     Verdict,
 )
+from analyzer.models import AI_CLASSES
 
 _DRIVERS: dict[str, Driver] = {"volume": "volume", "mix": "mix", "rate": "rate"}
 MIN_INCIDENTS = 10

@@ -16,9 +16,7 @@ from analyzer.attribution.rules import RuleSet
 from analyzer.config import HistoryMode
 from analyzer.git.log import read_commits
 from analyzer.git.repository import list_commits, open_repository
-from analyzer.models import AUTHORSHIP_CLASSES, Attribution
-
-AI_CLASSES = frozenset({"ai_authored", "ai_assisted"})
+from analyzer.models import AI_CLASSES, AUTHORSHIP_CLASSES, Attribution, Authorship
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,7 +101,7 @@ def score_attribution(
         confusion=dict(confusion),
         mislabels=mislabels,
         automation_labelled_ai=sum(
-            n for (a, p), n in confusion.items() if a == "automation" and p in AI_CLASSES
+            n for (a, p), n in confusion.items() if a == Authorship.AUTOMATION and p in AI_CLASSES
         ),
         tool_agreement=_tool_agreement(shared, actual, labelled, actual_tools, labelled_tools),
     )

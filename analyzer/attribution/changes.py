@@ -33,17 +33,18 @@ from pathlib import Path
 
 from analyzer.git.log import read_commits
 from analyzer.git.merges import merged_by_mainline, read_parents
-from analyzer.models import AUTHORSHIP_CLASSES, Attribution, Commit
+from analyzer.models import AUTHORSHIP_CLASSES, Attribution, Authorship, Commit
 
 #: Labels one commit; ``None`` when attribution is not run.
 Classifier = Callable[[Commit], Attribution | None]
 
-_AI = ("ai_authored", "ai_assisted")
+#: The AI classes by precedence: of two equally heavy, the first wins.
+_AI = tuple(c for c in AUTHORSHIP_CLASSES if c.is_ai)
 #: Groups in tie order: the first of equally heavy groups wins.
 _GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ai", _AI),
-    ("human", ("human",)),
-    ("automation", ("automation",)),
+    ("human", (Authorship.HUMAN,)),
+    ("automation", (Authorship.AUTOMATION,)),
 )
 #: What a merge's ``attribution_evidence`` carries after the merge commit's own evidence.
 COMPOSITION_SEPARATOR = "; merge brings in "

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 
 from analyzer.attribution.rules import Rule, RuleSet, Strength
 from analyzer.attribution.trailers import Trailer, message_body, parse_trailers
-from analyzer.models import Attribution, Commit
+from analyzer.models import Attribution, Authorship, Commit
 
 NO_MATCH_EVIDENCE = "no attribution rule matched"
 _COAUTHOR_KEY = "co-authored-by"
@@ -24,8 +24,7 @@ _MERGED_BRANCH = re.compile(
     r"|remote-tracking branch '(?:[^/']+/)?(?P<remote>[^']+)'"
     r"|pull request #\d+ from [^/\s]+/(?P<pr>\S+))"
 )
-_NO_MATCH = Attribution(authorship="human", ai_tool=None, evidence=NO_MATCH_EVIDENCE)
-_CLASS_RANK = {"ai_authored": 0, "ai_assisted": 1}
+_NO_MATCH = Attribution(authorship=Authorship.HUMAN, ai_tool=None, evidence=NO_MATCH_EVIDENCE)
 _WHAT = {
     "author_email": "author e-mail {}",
     "author_name": "author name '{}'",
@@ -80,8 +79,10 @@ def resolve(matches: Sequence[RuleMatch]) -> Attribution:
     """Apply the precedence to a commit's matches (see the module docstring)."""
     if not matches:
         return _NO_MATCH
-    strong = [m for m in matches if m.strength == "strong" and m.rule.rule_class != "human"]
-    notes = [m for m in matches if m.strength == "strong" and m.rule.rule_class == "human"]
+    strong = [
+        m for m in matches if m.strength == "strong" and m.rule.rule_class != Authorship.HUMAN
+    ]
+    notes = [m for m in matches if m.strength == "strong" and m.rule.rule_class == Authorship.HUMAN]
     weak = [m for m in matches if m.strength == "weak"]
     decided = _deciding(strong)
     weak_text = "; ".join(m.describe() for m in weak) or None
@@ -92,7 +93,7 @@ def resolve(matches: Sequence[RuleMatch]) -> Attribution:
         )
         evidence = "; ".join([evidence, *(m.describe() for m in notes)])
         return Attribution(
-            authorship="human",
+            authorship=Authorship.HUMAN,
             ai_tool=None,
             evidence=evidence,
             strength="weak" if weak else None,
@@ -125,14 +126,14 @@ def merged_branch(subject: str) -> str | None:
 
 def _deciding(strong: Sequence[RuleMatch]) -> RuleMatch | None:
     by_author = [m for m in strong if m.rule.is_author_identity]
-    for wanted in ("ai_authored", "automation"):
+    for wanted in (Authorship.AI_AUTHORED, Authorship.AUTOMATION):
         chosen = next((m for m in by_author if m.rule.rule_class == wanted), None)
         if chosen is not None:
             return chosen
-    ai = [m for m in strong if m.rule.rule_class in _CLASS_RANK]
+    ai = [m for m in strong if m.rule.rule_class.is_ai]
     if ai:
-        return min(ai, key=lambda m: _CLASS_RANK[m.rule.rule_class])
-    return next((m for m in strong if m.rule.rule_class == "automation"), None)
+        return min(ai, key=lambda m: m.rule.rule_class.precedence or 0)
+    return next((m for m in strong if m.rule.rule_class == Authorship.AUTOMATION), None)
 
 
 def _identity_matches(commit: Commit, rules: RuleSet) -> Iterator[RuleMatch]:

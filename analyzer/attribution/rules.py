@@ -18,6 +18,7 @@ from typing import Any, Literal, get_args
 
 from analyzer.config import AttributionConfig, Config
 from analyzer.errors import BAD_REGEX_ERRORS, RuleError
+from analyzer.models import AUTHORSHIP_CLASSES, Authorship
 
 Where = Literal[
     "author_email",
@@ -30,11 +31,10 @@ Where = Literal[
     "subject",
     "branch",
 ]
-RuleClass = Literal["ai_authored", "ai_assisted", "automation", "human"]
 Strength = Literal["strong", "weak"]
 
 WHERE_VALUES: tuple[str, ...] = get_args(Where)
-CLASS_VALUES: tuple[str, ...] = get_args(RuleClass)
+CLASS_VALUES: tuple[str, ...] = tuple(str(c) for c in AUTHORSHIP_CLASSES)
 STRENGTH_VALUES: tuple[str, ...] = get_args(Strength)
 #: Where a match speaks for the commit's author rather than for a marker in its message.
 AUTHOR_IDENTITY: frozenset[str] = frozenset({"author_email", "author_name"})
@@ -56,7 +56,7 @@ class Rule:
     tool_name: str
     where: Where
     pattern: re.Pattern[str]
-    rule_class: RuleClass
+    rule_class: Authorship
     strength: Strength
     description: str
     key: re.Pattern[str] | None = None
@@ -251,7 +251,7 @@ def parse_rule(table: Mapping[str, Any], source: str, position: str) -> Rule:
         tool_name=values.get("tool_name", values["tool"]),
         where=values["where"],
         pattern=_compile(values["pattern"], "pattern", label),
-        rule_class=values["class"],
+        rule_class=Authorship(values["class"]),
         strength=values["strength"],
         description=values.get("description", ""),
         key=_compile(key, "key", label) if key is not None else None,

@@ -12,9 +12,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from analyzer.analysis.frames import AI_CLASSES
 from analyzer.mining.contributions import BlobRequest, PathClassifier, counted_sides
-from analyzer.models import Attribution, BlobMetrics, Commit, FileChange
+from analyzer.models import AI_CLASSES, Attribution, BlobMetrics, Commit, FileChange
 from analyzer.reports.pr_history import StoreHistory
 from analyzer.reports.risk import RiskAssessment
 
