@@ -7,6 +7,15 @@ writes a complete store from it (commits with revert messages, file changes, blo
 function metrics, churn, incidents and their links) in a few bulk inserts, so a store of
 100,000 commits takes seconds. The truth is known, so a test can check the analysis finds
 it; nothing here is used by the analysis itself.
+
+The spec can also tell the stories built to mislead a verdict (the calibration benchmark,
+``benchmarks/bench_calibration.py``): a team that grows at adoption with newcomers who use
+AI more and fail more (``authors_after``, ``newcomer_ai_share``, ``newcomer_rate_factor``);
+incidents that arrive long after their change (``lag_mean_days``); incidents linked to
+their cause less often before adoption than after (``linked_share_before``/``_after``);
+incident records that begin late, with a few stray incidents before (``records_start_week``,
+``stray_incidents``); and a yearly season in volume and failure rates
+(``seasonal_amplitude``). Each is off by default.
 """
 
 from __future__ import annotations
@@ -53,6 +62,23 @@ class SyntheticSpec:
     functions_per_blob: int = 4
     start: dt.date = dt.date(2023, 1, 2)
     seed: int = 7
+    #: The team grows to this many authors at adoption (``None``: ``authors`` throughout).
+    authors_after: int | None = None
+    #: The AI share of the newcomers' changes once ramped up (default ``ai_share_after``).
+    newcomer_ai_share: float | None = None
+    #: Newcomers' changes fail this many times as often as the class rate, AI or not.
+    newcomer_rate_factor: float = 1.0
+    #: Mean days from an inducing change to its incident (exponential, plus an hour).
+    lag_mean_days: float = 5.0
+    #: The share of code-caused incidents linked to their change, by incident date.
+    linked_share_before: float = 1.0
+    linked_share_after: float = 1.0
+    #: Incidents before this week were never recorded, except ``stray_incidents`` of them.
+    records_start_week: int = 0
+    stray_incidents: int = 0
+    #: Volume, failure rates and incidents with no code cause swing by this fraction over a
+    #: 52-week season, rising through the adoption week.
+    seasonal_amplitude: float = 0.0
 
 
 def build_store(path: Path, spec: SyntheticSpec) -> Store:
@@ -74,7 +100,7 @@ def build_store(path: Path, spec: SyntheticSpec) -> Store:
                     "commit_count": [len(commits)],
                 }
             ),
-            "commits": commits.drop(columns=["week"]),
+            "commits": commits.drop(columns=["week", "newcomer"]),
             "file_changes": changes,
             "blob_metrics": blobs,
             "function_metrics": functions,
@@ -109,11 +135,17 @@ def ai_share(spec: SyntheticSpec, week: npt.NDArray[np.int64]) -> npt.NDArray[np
     return np.where(week >= spec.adoption_week, after, spec.ai_share_before)
 
 
+def season(spec: SyntheticSpec, week: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """The seasonal factor of each week: 1 without a season."""
+    phase = 2 * np.pi * (week - spec.adoption_week) / 52.0
+    return np.asarray(1.0 + spec.seasonal_amplitude * np.sin(phase), dtype=float)
+
+
 def _commits(spec: SyntheticSpec, rng: np.random.Generator) -> pd.DataFrame:
     weeks = np.arange(spec.weeks)
     per_week = np.where(
         weeks < spec.adoption_week, spec.commits_per_week_before, spec.commits_per_week_after
-    )
+    ) * season(spec, weeks)
     counts = rng.poisson(per_week)
     week = np.repeat(weeks, counts)
     n = len(week)
@@ -143,6 +175,9 @@ def _commits(spec: SyntheticSpec, rng: np.random.Generator) -> pd.DataFrame:
     subjects = [f"change {i}" for i in range(n)]
     messages = _revert_messages(spec, shas, subjects, rng)
     author = rng.integers(0, spec.authors, n)
+    newcomer = np.zeros(n, dtype=bool)
+    if spec.authors_after is not None:
+        authorship, author, newcomer = _growing_team(spec, week, authorship, rng)
     return pd.DataFrame(
         {
             "repo_id": "synthetic",
@@ -163,8 +198,31 @@ def _commits(spec: SyntheticSpec, rng: np.random.Generator) -> pd.DataFrame:
             "change_authorship": authorship,
             "history_seq": np.arange(n),
             "week": week,
+            "newcomer": newcomer,
         }
     )
+
+
+def _growing_team(
+    spec: SyntheticSpec,
+    week: npt.NDArray[np.int64],
+    authorship: npt.NDArray[np.str_],
+    rng: np.random.Generator,
+) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Authors for a team that grows at adoption: each change after it is by any of
+    ``authors_after`` people, the newcomers using AI at ``newcomer_ai_share``."""
+    after = week >= spec.adoption_week
+    total = np.where(after, spec.authors_after or spec.authors, spec.authors)
+    author = np.floor(rng.uniform(size=len(week)) * total).astype(np.int64)
+    newcomer = author >= spec.authors
+    target = spec.ai_share_after if spec.newcomer_ai_share is None else spec.newcomer_ai_share
+    newcomer_spec = dataclasses.replace(spec, ai_share_after=target)
+    share = np.where(newcomer, ai_share(newcomer_spec, week), ai_share(spec, week))
+    automation = authorship == "automation"
+    ai = rng.uniform(size=len(week)) < share
+    kind = np.where(rng.uniform(size=len(week)) < 0.5, "ai_assisted", "ai_authored")
+    labels = np.where(automation, "automation", np.where(ai, kind, "human"))
+    return labels, author, newcomer
 
 
 def _revert_messages(
@@ -250,14 +308,16 @@ def _incidents(
         commits["authorship"].map(spec.rate_after).to_numpy(float),
         commits["authorship"].map(spec.rate_before).to_numpy(float),
     )
+    week = commits["week"].to_numpy()
+    rates = rates * season(spec, week) * np.where(commits["newcomer"], spec.newcomer_rate_factor, 1)
     induced = rng.poisson(rates)
     cause = np.repeat(np.arange(len(commits)), induced)
-    lag = pd.to_timedelta(rng.exponential(5 * 86400, len(cause)) + 3600, unit="s")
+    lag = pd.to_timedelta(rng.exponential(spec.lag_mean_days * 86400, len(cause)) + 3600, unit="s")
     created_code = commits["committed_at"].to_numpy()[cause] + lag.to_numpy()
     weeks = np.arange(spec.weeks)
     unlinked_rate = np.where(
         weeks < spec.adoption_week, spec.unlinked_per_week_before, spec.unlinked_per_week_after
-    )
+    ) * season(spec, weeks)
     unlinked_week = np.repeat(weeks, rng.poisson(unlinked_rate))
     created_unlinked = pd.Timestamp(spec.start) + pd.to_timedelta(
         unlinked_week * 7 * 86400 + rng.uniform(0, 7 * 86400, len(unlinked_week)), unit="s"
@@ -292,7 +352,44 @@ def _incidents(
             "evidence": "synthetic",
         }
     )
-    return incidents, links
+    links = _missed_links(spec, links, pd.Series(created_code), rng)
+    return _records_begin(spec, incidents, links, rng)
+
+
+def _missed_links(
+    spec: SyntheticSpec, links: pd.DataFrame, created: pd.Series, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Drop the links the linking would miss: each code-caused incident is linked with
+    the probability its date's period gives (before or after adoption)."""
+    if spec.linked_share_before == 1.0 and spec.linked_share_after == 1.0:
+        return links
+    adoption = pd.Timestamp(spec.start) + pd.Timedelta(weeks=spec.adoption_week)
+    share = np.where(
+        created.to_numpy() < adoption.to_datetime64(),
+        spec.linked_share_before,
+        spec.linked_share_after,
+    )
+    return links[rng.uniform(size=len(links)) < share].reset_index(drop=True)
+
+
+def _records_begin(
+    spec: SyntheticSpec, incidents: pd.DataFrame, links: pd.DataFrame, rng: np.random.Generator
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Forget the incidents from before the records begin, but ``stray_incidents`` of them
+    from the first half of that time (one incident recorded early does not make the
+    records complete)."""
+    if spec.records_start_week <= 0:
+        return incidents, links
+    start = pd.Timestamp(spec.start)
+    created = incidents["created_at"].to_numpy()
+    begin = start + pd.Timedelta(weeks=spec.records_start_week)
+    early = np.flatnonzero(created < begin.to_datetime64())
+    first_half = start + pd.Timedelta(weeks=spec.records_start_week / 2)
+    pool = np.flatnonzero(created < first_half.to_datetime64())
+    strays = rng.choice(pool, size=min(spec.stray_incidents, len(pool)), replace=False)
+    dropped = incidents["incident_id"].to_numpy()[np.setdiff1d(early, strays)]
+    kept = incidents[~incidents["incident_id"].isin(dropped)].reset_index(drop=True)
+    return kept, links[~links["incident_id"].isin(dropped)].reset_index(drop=True)
 
 
 def _churn(commits: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
