@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from analyzer.attribution.rules import Rule, RuleSet, Strength
-from analyzer.attribution.trailers import Trailer, message_body, parse_trailers
+from analyzer.attribution.trailers import Trailer, message_body, read_trailers
 from analyzer.models import Attribution, Authorship, Commit
 
 NO_MATCH_EVIDENCE = "no attribution rule matched"
@@ -23,6 +23,9 @@ _MERGED_BRANCH = re.compile(
     r"^Merge (?:branch '(?P<branch>[^']+)'"
     r"|remote-tracking branch '(?:[^/']+/)?(?P<remote>[^']+)'"
     r"|pull request #\d+ from [^/\s]+/(?P<pr>\S+))"
+)
+_ABOVE_NOTE = (
+    "weak because the trailer sits above the message's last paragraph and names no tool address"
 )
 _NO_MATCH = Attribution(authorship=Authorship.HUMAN, ai_tool=None, evidence=NO_MATCH_EVIDENCE)
 _WHAT = {
@@ -61,7 +64,7 @@ def classify_commit(commit: Commit, rules: RuleSet) -> Attribution:
 
 def find_matches(commit: Commit, rules: RuleSet) -> tuple[RuleMatch, ...]:
     """Every rule that matches ``commit``, in rule order, with squash downgrades applied."""
-    trailers = parse_trailers(commit.message)
+    trailers = read_trailers(commit.message, rules.is_known_trailer_key)
     found = list(_identity_matches(commit, rules))
     found += _trailer_matches(trailers, rules)
     found += _text_matches("subject", commit.subject, rules)
@@ -163,23 +166,31 @@ def _text_matches(where: str, text: str, rules: RuleSet) -> list[RuleMatch]:
 
 
 def _trailer_matches(trailers: Sequence[Trailer], rules: RuleSet) -> list[RuleMatch]:
+    """Matches on every trailer the message holds; a strong one becomes weak on a likely
+    squash (more co-authors than the limit, counted over all trailer paragraphs) or when it
+    sits above the last paragraph and names no tool address."""
     if not trailers:
         return []
-    coauthors = sum(1 for t in trailers if t.key.lower() == _COAUTHOR_KEY)
+    coauthors = len({t.value.strip().lower() for t in trailers if t.key.lower() == _COAUTHOR_KEY})
     inherited = coauthors > rules.squash_trailer_limit
-    note = (
-        f"weak because the commit carries {coauthors} Co-authored-by trailers, more than "
-        f"squash_trailer_limit {rules.squash_trailer_limit} (likely inherited by a squash)"
+    squash_note = (
+        f"weak because the commit names {coauthors} co-authors in Co-authored-by trailers, "
+        f"more than squash_trailer_limit {rules.squash_trailer_limit} (likely inherited by a "
+        "squash)"
     )
     found = []
     for trailer in trailers:
         for rule, text in _rules_for_trailer(trailer, rules):
             if rule.pattern.search(text) is None:
                 continue
-            if inherited and rule.strength == "strong":
-                found.append(RuleMatch(rule, trailer.line, "weak", note))
+            if rule.strength == "weak":
+                found.append(RuleMatch(rule, trailer.line, "weak"))
+            elif inherited:
+                found.append(RuleMatch(rule, trailer.line, "weak", squash_note))
+            elif not (trailer.in_trailer_block or rule.names_exact_address):
+                found.append(RuleMatch(rule, trailer.line, "weak", _ABOVE_NOTE))
             else:
-                found.append(RuleMatch(rule, trailer.line, rule.strength))
+                found.append(RuleMatch(rule, trailer.line, "strong"))
     return found
 
 

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from analyzer.attribution.trailers import GIT_TRAILER_KEYS
 from analyzer.config import AttributionConfig, Config
 from analyzer.errors import BAD_REGEX_ERRORS, RuleError
 from analyzer.models import AUTHORSHIP_CLASSES, Authorship
@@ -43,6 +44,8 @@ BUILTIN_SOURCE = "built-in rules.toml"
 _ID_SHAPE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _REQUIRED = ("id", "tool", "where", "pattern", "class", "strength")
 _OPTIONAL = ("tool_name", "key", "status", "description")
+#: Optional fields that are booleans rather than strings.
+_FLAGS = ("exact_address",)
 _TOML_LINE = re.compile(r"at line (\d+)")
 _ID_LINE = re.compile(r"""^\s*id\s*=\s*["']([^"']*)["']""")
 
@@ -62,10 +65,17 @@ class Rule:
     key: re.Pattern[str] | None = None
     status: str = "read"
     source: str = BUILTIN_SOURCE
+    exact_address: bool = False
 
     @property
     def is_author_identity(self) -> bool:
         return self.where in AUTHOR_IDENTITY
+
+    @property
+    def names_exact_address(self) -> bool:
+        """A match names the tool's own address: a co-author e-mail, or a trailer rule marked
+        ``exact_address`` (its pattern accepts only the tool's URL)."""
+        return self.where == "coauthor_email" or self.exact_address
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,6 +102,8 @@ class RuleSet:
     by_where: Mapping[str, tuple[Rule, ...]] = dataclasses.field(default_factory=dict)
     prefilters: Mapping[str, re.Pattern[str]] = dataclasses.field(default_factory=dict)
     order: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    #: Every trailer rule's ``key`` in one alternation (None when none, or they cannot combine).
+    rule_keys: re.Pattern[str] | None = None
 
     @classmethod
     def build(
@@ -120,10 +132,20 @@ class RuleSet:
             by_where=by_where,
             prefilters=prefilters,
             order={r.id: i for i, r in enumerate(rules)},
+            rule_keys=_key_alternation(by_where.get("trailer", ())),
         )
 
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+    def is_known_trailer_key(self, key: str) -> bool:
+        """A key git or the kernel documents, or one a trailer rule names."""
+        if key.lower() in GIT_TRAILER_KEYS:
+            return True
+        if self.rule_keys is not None:
+            return self.rule_keys.fullmatch(key) is not None
+        trailer_rules = self.by_where.get("trailer", ())
+        return any(r.key is not None and r.key.fullmatch(key) for r in trailer_rules)
 
 
 def load_rules(
@@ -237,6 +259,9 @@ def parse_rule(table: Mapping[str, Any], source: str, position: str) -> Rule:
     for name, value in values.items():
         if not isinstance(value, str):
             raise RuleError(f"{label}: '{name}' must be a string, not {value!r}")
+    exact_address = table.get("exact_address", False)
+    if not isinstance(exact_address, bool):
+        raise RuleError(f"{label}: 'exact_address' must be true or false, not {exact_address!r}")
     if not _ID_SHAPE.match(rule_id):
         raise RuleError(f"{label}: id must be lower-case words joined by '-', like 'my-agent'")
     _check_choice(values["where"], WHERE_VALUES, "where", label)
@@ -245,6 +270,8 @@ def parse_rule(table: Mapping[str, Any], source: str, position: str) -> Rule:
     key = values.get("key")
     if (values["where"] == "trailer") != (key is not None):
         raise RuleError(f"{label}: 'key' (the trailer key) is needed with where = 'trailer' only")
+    if exact_address and values["where"] != "trailer":
+        raise RuleError(f"{label}: 'exact_address' applies to where = 'trailer' only")
     return Rule(
         id=rule_id,
         tool=values["tool"],
@@ -257,6 +284,7 @@ def parse_rule(table: Mapping[str, Any], source: str, position: str) -> Rule:
         key=_compile(key, "key", label) if key is not None else None,
         status=values.get("status", "read"),
         source=source,
+        exact_address=exact_address,
     )
 
 
@@ -264,9 +292,9 @@ def _check_keys(table: Mapping[str, Any], label: str) -> None:
     missing = [name for name in _REQUIRED if name not in table]
     if missing:
         raise RuleError(f"{label}: missing {', '.join(missing)}")
-    extra = sorted(set(table) - set(_REQUIRED) - set(_OPTIONAL))
+    extra = sorted(set(table) - set(_REQUIRED) - set(_OPTIONAL) - set(_FLAGS))
     if extra:
-        known = ", ".join((*_REQUIRED, *_OPTIONAL))
+        known = ", ".join((*_REQUIRED, *_OPTIONAL, *_FLAGS))
         raise RuleError(f"{label}: unknown key(s) {', '.join(extra)} (known: {known})")
 
 
@@ -306,6 +334,14 @@ def _alternation(rules: Sequence[Rule]) -> re.Pattern[str] | None:
         return re.compile(
             "|".join(f"(?:{r.pattern.pattern})" for r in rules), re.IGNORECASE | re.MULTILINE
         )
+    except re.error:
+        return None
+
+
+def _key_alternation(rules: Sequence[Rule]) -> re.Pattern[str] | None:
+    keys = [f"(?:{r.key.pattern})" for r in rules if r.key is not None]
+    try:
+        return re.compile("|".join(keys), re.IGNORECASE) if keys else None
     except re.error:
         return None
 

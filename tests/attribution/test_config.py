@@ -151,6 +151,8 @@ def test_a_repeat_count_too_large_for_the_regex_engine_is_a_rule_error(tmp_path:
         (('tool = "acme"', 'tool = "acme"\nkey = "Acme"'), "'key' (the trailer key) is needed"),
         (('id = "acme-first"', 'id = "Acme First"'), "id must be lower-case words"),
         (("pattern = ", 'patern = "x"\npattern = '), "unknown key(s) patern"),
+        (("pattern = ", 'exact_address = "yes"\npattern = '), "'exact_address' must be true"),
+        (("pattern = ", "exact_address = true\npattern = "), "applies to where = 'trailer' only"),
     ],
 )
 def test_invalid_rule_fields_are_named(

@@ -124,7 +124,7 @@ def test_one_ai_coauthor_among_many_inherited_by_a_squash_is_weak(
     assert (label.authorship, label.ai_tool, label.strength) == ("human", None, "weak")
     assert label.weak_evidence is not None
     assert "claude-code-coauthor" in label.weak_evidence
-    assert "60 Co-authored-by trailers" in label.weak_evidence
+    assert "60 co-authors" in label.weak_evidence
 
 
 def test_squash_limit_comes_from_configuration(repo: RepoBuilder) -> None:

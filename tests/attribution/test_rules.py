@@ -83,6 +83,7 @@ CASES: dict[str, tuple[Case, Case]] = {
         trailer_block("Claude-Session: https://claude.ai/code/session_01AbCdEfGh"),
         Case(
             "Tighten the session timeout\n\n"
+            "I looked at this once in Claude Code:\n"
             "Claude-Session: https://claude.ai/code/session_01AbCdEfGh was where I asked.\n\n"
             "The rest of the change is mine."
         ),
@@ -306,7 +307,8 @@ CASES: dict[str, tuple[Case, Case]] = {
         ),
         Case(
             "Tighten the session timeout\n\n"
-            "Assisted-by: nobody, this was pair-programmed in person.\n\n"
+            "Assisted-by: nobody, this was pair-programmed in person.\n"
+            "We sat at one desk all afternoon.\n\n"
             "Signed-off-by: Ada Example <ada@example.com>"
         ),
     ),
