@@ -34,9 +34,11 @@ app = typer.Typer(
 attribution_app = typer.Typer(help="Inspect the attribution rules and their verdicts.")
 incidents_app = typer.Typer(help="Import incident records.")
 report_app = typer.Typer(help="Write the pull-request report or the quarterly review.")
+usage_app = typer.Typer(help="Import AI usage telemetry (Copilot, Claude Code, Cursor, CSV/JSON).")
 app.add_typer(attribution_app, name="attribution")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(report_app, name="report")
+app.add_typer(usage_app, name="usage")
 
 DbOption = Annotated[
     Path | None,
@@ -246,6 +248,27 @@ def incidents_import(
                 f"  severity left empty for labels not on the scale: {labels} "
                 "(map them in incidents.severity_map)"
             )
+
+
+@usage_app.command("import")
+def usage_import(
+    files: Annotated[list[Path], typer.Argument(help="Usage exports to import.")],
+    db: DbOption = None,
+    format: Annotated[str, typer.Option(help="auto|copilot|claude-code|cursor|csv|json")] = "auto",
+    team: Annotated[
+        str | None,
+        typer.Option(help="The team of records that name no person (Copilot's team metrics)."),
+    ] = None,
+) -> None:
+    """Import AI usage telemetry: GitHub Copilot metrics, Claude Code analytics or
+    OpenTelemetry, Cursor daily usage, or Jevons' own CSV/JSON.
+
+    Each file lands whole or not at all; re-importing a file changes nothing.
+    """
+    from analyzer.usage import import_usage
+
+    for done in import_usage(files, db=_db(db), format=format, team=team):
+        _echo(done.line)
 
 
 @app.command()

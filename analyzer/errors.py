@@ -80,10 +80,11 @@ class StoreLockedError(StoreError):
     """Another Jevons process is writing to the store."""
 
 
-class IncidentImportError(JevonsError):
-    """An incident file cannot be imported.
+class RecordImportError(JevonsError):
+    """A file of records cannot be imported.
 
-    ``path``, ``record`` (row number or JSON index) and ``field`` say where, when known.
+    ``path``, ``record`` (row number or JSON index) and ``field`` say where, when known;
+    ``reason`` is the problem alone.
     """
 
     def __init__(
@@ -94,6 +95,7 @@ class IncidentImportError(JevonsError):
         record: str | int | None = None,
         field: str | None = None,
     ) -> None:
+        self.reason = message
         self.path = path
         self.record = record
         self.field = field
@@ -107,6 +109,14 @@ class IncidentImportError(JevonsError):
             if part
         )
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class IncidentImportError(RecordImportError):
+    """An incident file cannot be imported."""
+
+
+class UsageImportError(RecordImportError):
+    """An AI usage telemetry file cannot be imported."""
 
 
 class LinkingError(JevonsError):

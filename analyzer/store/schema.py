@@ -166,6 +166,23 @@ TABLES: dict[str, str] = {
             kind        VARCHAR NOT NULL,
             detail      VARCHAR
         )""",
+    # AI usage telemetry (`jevons usage import`): one row per source, tool, day and person
+    # or team (both NULL: the whole organisation). A count the source lacks is NULL, not 0.
+    "ai_usage": """
+        CREATE TABLE IF NOT EXISTS ai_usage (
+            source         VARCHAR NOT NULL,
+            tool           VARCHAR NOT NULL,
+            day            DATE NOT NULL,
+            person         VARCHAR,
+            team           VARCHAR,
+            lines_accepted BIGINT,
+            lines_suggested BIGINT,
+            suggestions    BIGINT,
+            acceptances    BIGINT,
+            sessions       BIGINT,
+            active_users   BIGINT,
+            source_file    VARCHAR
+        )""",
 }
 
 INDEXES: tuple[str, ...] = (
