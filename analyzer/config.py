@@ -113,6 +113,18 @@ class AnalysisConfig:
 
 
 @dataclasses.dataclass(frozen=True)
+class UsageConfig:
+    """How AI usage telemetry is read against the commits.
+
+    ``teams`` maps a team name to its members, each an e-mail address (as commits and
+    telemetry write it) or a GitHub login; telemetry and commits of people in no team count
+    only towards everyone's figures.
+    """
+
+    teams: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
 class Config:
     """Everything a run may be configured with; ``source`` names the file it came from."""
 
@@ -121,6 +133,7 @@ class Config:
     incidents: IncidentsConfig = dataclasses.field(default_factory=IncidentsConfig)
     linking: LinkingConfig = dataclasses.field(default_factory=LinkingConfig)
     analysis: AnalysisConfig = dataclasses.field(default_factory=AnalysisConfig)
+    usage: UsageConfig = dataclasses.field(default_factory=UsageConfig)
     source: str | None = None
 
     @property
