@@ -332,6 +332,7 @@ def analyze(
     from analyzer.analysis.summary import render_summary
     from analyzer.config import load_config
     from analyzer.errors import AnalysisError
+    from analyzer.scope import Scope
 
     settings = load_config(file=config).analysis
     if adoption_date is not None:
@@ -340,15 +341,10 @@ def analyze(
         except ValueError as exc:
             raise AnalysisError(f"--adoption-date: {adoption_date!r} is not YYYY-MM-DD") from exc
         settings = dataclasses.replace(settings, adoption_date=chosen)
-    result = run_analysis(
-        _db(db),
-        date_from=date_from,
-        date_to=date_to,
-        repo=repo,
-        path_prefix=path_prefix,
-        service=service,
-        config=settings,
+    scope = Scope(
+        date_from=date_from, date_to=date_to, repo=repo, path_prefix=path_prefix, service=service
     )
+    result = run_analysis(_db(db), scope, config=settings)
     _warn_of_unknown_service(_db(db), service)
     if as_json:
         _echo(result.to_json())
@@ -435,17 +431,12 @@ def report_review(
     """
     from analyzer.config import load_config
     from analyzer.reports.review import write_review
+    from analyzer.scope import Scope
 
-    review = write_review(
-        date_from,
-        date_to,
-        out=out,
-        db=_db(db),
-        repo=repo,
-        path_prefix=path_prefix,
-        service=service,
-        config=load_config(file=config).analysis,
+    scope = Scope(
+        date_from=date_from, date_to=date_to, repo=repo, path_prefix=path_prefix, service=service
     )
+    review = write_review(scope, out=out, db=_db(db), config=load_config(file=config).analysis)
     _warn_of_unknown_service(review.store_path, service)
     verdict = review.combined.result.verdict
     err_console.print(

@@ -202,7 +202,10 @@ def _pr_report(function: Callable[..., Any], ctx: DemoContext) -> str:
 def _review(function: Callable[..., Any], ctx: DemoContext) -> str:
     quarter = ctx.truth["demo"]["review_quarter"]
     target = ctx.out / REVIEW_FILE
-    call_with(function, date_from=quarter["from"], date_to=quarter["to"], out=target, db=ctx.db)
+    from analyzer.scope import Scope
+
+    scope = Scope(date_from=quarter["from"], date_to=quarter["to"])
+    call_with(function, scope=scope, out=target, db=ctx.db)
     return f"{quarter['from']} to {quarter['to']} -> {target}"
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from analyzer.reports.pr import write_pr_report
 from analyzer.reports.review import build_review, render_review_html
+from analyzer.scope import Scope
 from benchmarks import bench_dashboard
 from benchmarks.context import BenchContext
 from benchmarks.timing import Timing, timed
@@ -38,7 +39,7 @@ def time_review(db: Path, out: Path) -> Timing:
     total, analysis, render = Timing("review"), Timing("analysis"), Timing("render")
     with timed(total):
         with timed(analysis):
-            review = build_review(first, last, db)
+            review = build_review(Scope(date_from=first, date_to=last), db)
         with timed(render):
             html = render_review_html(review)
         out.write_text(html, encoding="utf-8")

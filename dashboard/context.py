@@ -16,8 +16,8 @@ import streamlit as st
 
 from analyzer.analysis import AnalysisResult
 from analyzer.errors import StoreLockedError
+from analyzer.scope import Scope
 from dashboard import data
-from dashboard.filters import Filters
 from dashboard.store_state import StoreState
 from dashboard.wording import escape_markdown
 
@@ -31,23 +31,23 @@ Need = Literal["commits", "incidents", "links"]
 
 @dataclasses.dataclass(frozen=True)
 class PageContext:
-    """The store this session reads, what it holds, and the filters chosen."""
+    """The store this session reads, what it holds, and the scope the filters chose."""
 
     settings: data.Settings
     state: StoreState
-    filters: Filters
+    scope: Scope
 
 
 def current() -> PageContext:
     """The context for this rerun."""
     settings = data.settings()
     state = data.store_state(settings.db)
-    return PageContext(settings, state, filters_from_state(state))
+    return PageContext(settings, state, scope_from_state(state))
 
 
-def filters_from_state(state: StoreState) -> Filters:
-    """The filters as the sidebar widgets hold them; the store's full date range counts as
-    no date filter, so the default view is the same as ``jevons analyze``."""
+def scope_from_state(state: StoreState) -> Scope:
+    """The scope the sidebar widgets hold; the store's full date range counts as no date
+    limit, so the default view is the same as ``jevons analyze``."""
     repo = st.session_state.get(REPO_KEY, ALL)
     service = st.session_state.get(SERVICE_KEY, ALL)
     date_from, date_to = _dates(st.session_state.get(DATES_KEY))
@@ -55,7 +55,7 @@ def filters_from_state(state: StoreState) -> Filters:
         date_from = None
     if date_to == state.last_day:
         date_to = None
-    return Filters(
+    return Scope(
         repo=None if repo in (ALL, None) else str(repo),
         date_from=date_from,
         date_to=date_to,
@@ -99,7 +99,7 @@ def require(context: PageContext, need: Need = "commits") -> bool:
 
 def show_scope(context: PageContext) -> None:
     """A caption with the scope of the figures and lists, and a note on busy data."""
-    st.caption(escape_markdown("Scope: " + context.filters.describe()))
+    st.caption(escape_markdown("Scope: " + context.scope.describe()))
     if data.store_busy():
         st.warning(
             "Another process is writing to the store (a `jevons mine` or import): "
@@ -133,7 +133,7 @@ def analysed_page(
         missing_parts(ctx)
     periods = choose_periods(ctx) if choose_periods is not None else None
     try:
-        return ctx, data.analysis(ctx.settings.db, ctx.filters, ctx.settings.config, periods)
+        return ctx, data.analysis(ctx.settings.db, ctx.scope, ctx.settings.config, periods)
     except StoreLockedError:
         st.warning(data.BUSY_MESSAGE, icon=":material/sync:")
         return None

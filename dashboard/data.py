@@ -1,11 +1,11 @@
 """The dashboard's data layer: the only module that caches, and the only one pages call.
 
 Every function is keyed by the store's path and fingerprint (file and write-ahead-log
-modification times) plus the filters, so a finished ``jevons mine`` shows up on the next
-rerun and nothing stale is served. Reads go through read-only connections that are closed
-after each batch (see :mod:`dashboard.store_state`). While a writer holds the store, a
-read gives up after a moment and the page keeps the last data this session loaded, with a
-note saying so.
+modification times) plus the scope the filters chose, so a finished ``jevons mine`` shows
+up on the next rerun and nothing stale is served. Reads go through read-only connections
+that are closed after each batch (see :mod:`dashboard.store_state`). While a writer holds
+the store, a read gives up after a moment and the page keeps the last data this session
+loaded, with a note saying so.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ import streamlit as st
 from analyzer.analysis import AnalysisResult, analyze
 from analyzer.config import AnalysisConfig, load_config
 from analyzer.errors import StoreLockedError
+from analyzer.scope import Scope
 from analyzer.store import default_db_path
 from dashboard import records
-from dashboard.filters import Filters
 from dashboard.store_state import StoreState, fingerprint, read_store_state, reader
 
 T = TypeVar("T")
@@ -73,23 +73,23 @@ def store_state(db: Path) -> StoreState:
 
 
 def analysis(
-    db: Path, filters: Filters, config_file: Path | None = None, periods: Periods | None = None
+    db: Path, scope: Scope, config_file: Path | None = None, periods: Periods | None = None
 ) -> AnalysisResult:
-    """The analysis of the store in the filters' scope (cached); ``periods`` chooses the
+    """The analysis of the store in ``scope`` (cached); ``periods`` chooses the
     decomposition's two periods (default: around adoption)."""
     config = analysis_config(config_file)
-    key = f"{db}|{filters!r}|{periods}|{config!r}"
+    key = f"{db}|{scope!r}|{periods}|{config!r}"
     return _keep_last_good(
         "analysis",
         key,
-        lambda: _analysis(str(db), fingerprint(db), filters, periods, repr(config), config),
+        lambda: _analysis(str(db), fingerprint(db), scope, periods, repr(config), config),
     )
 
 
-def incident_table(db: Path, filters: Filters) -> pd.DataFrame:
+def incident_table(db: Path, scope: Scope) -> pd.DataFrame:
     """The incidents in scope, newest first (cached)."""
     return _keep_last_good(
-        "incidents", f"{db}|{filters!r}", lambda: _incident_table(str(db), fingerprint(db), filters)
+        "incidents", f"{db}|{scope!r}", lambda: _incident_table(str(db), fingerprint(db), scope)
     )
 
 
@@ -103,13 +103,14 @@ def incident_links(db: Path, incident_id: str) -> tuple[pd.DataFrame, pd.DataFra
 
 
 def file_history(
-    db: Path, repo_id: str, path: str, filters: Filters
+    db: Path, repo_id: str, path: str, scope: Scope
 ) -> tuple[pd.DataFrame, str | None]:
-    """One file's changes and complexity after each, thinned if busy (cached)."""
+    """One file's changes up to the end of ``scope``, and complexity after each, thinned if
+    busy (cached)."""
     return _keep_last_good(
         "file",
-        f"{db}|{repo_id}|{path}|{filters.date_to}",
-        lambda: _file_history(str(db), fingerprint(db), repo_id, path, filters.date_to),
+        f"{db}|{repo_id}|{path}|{scope.date_to}",
+        lambda: _file_history(str(db), fingerprint(db), repo_id, path, scope.date_to),
     )
 
 
@@ -151,7 +152,7 @@ def _state(db: str, fp: Fingerprint) -> StoreState:
 def _analysis(
     db: str,
     fp: Fingerprint,
-    filters: Filters,
+    scope: Scope,
     periods: Periods | None,
     config_key: str,
     _config: AnalysisConfig,
@@ -159,11 +160,7 @@ def _analysis(
     period_a, period_b = periods if periods is not None else (None, None)
     return analyze(
         reader(Path(db)),
-        date_from=filters.date_from,
-        date_to=filters.date_to,
-        repo=filters.repo,
-        path_prefix=filters.path_prefix or None,
-        service=filters.service,
+        scope,
         config=_config,
         period_a=period_a,
         period_b=period_b,
@@ -171,8 +168,8 @@ def _analysis(
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _incident_table(db: str, fp: Fingerprint, filters: Filters) -> pd.DataFrame:
-    return records.incident_table(reader(Path(db)), filters)
+def _incident_table(db: str, fp: Fingerprint, scope: Scope) -> pd.DataFrame:
+    return records.incident_table(reader(Path(db)), scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -186,4 +183,4 @@ def _incident_links(
 def _file_history(
     db: str, fp: Fingerprint, repo_id: str, path: str, date_to: dt.date | None
 ) -> tuple[pd.DataFrame, str | None]:
-    return records.file_history(reader(Path(db)), repo_id, path, Filters(date_to=date_to))
+    return records.file_history(reader(Path(db)), repo_id, path, Scope(date_to=date_to))

@@ -8,13 +8,11 @@ its batch of queries.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
-from analyzer.analysis.frames import INCIDENTS_SQL, Window, window_parameters
+from analyzer.analysis.frames import INCIDENTS_SQL, scope_parameters
+from analyzer.scope import Scope
 from analyzer.store import Store
-from dashboard.filters import Filters
 
 #: The most incidents one listing shows (newest first); the rest are counted, not listed.
 MAX_LISTED_INCIDENTS = 2000
@@ -86,12 +84,10 @@ WHERE fc.repo_id = ? AND (fc.path = ? OR fc.old_path = ?)
 """
 
 
-def incident_table(store: Store, filters: Filters) -> pd.DataFrame:
+def incident_table(store: Store, scope: Scope) -> pd.DataFrame:
     """The incidents in scope, newest first, with how many fix and inducing commits each
     was linked to (at most :data:`MAX_LISTED_INCIDENTS`)."""
-    start, end = _bounds(filters)
-    window = Window(start, end, filters.repo, filters.path_prefix or None, filters.service)
-    params = window_parameters(_INCIDENTS_SQL, window) | {"limit": MAX_LISTED_INCIDENTS}
+    params = scope_parameters(_INCIDENTS_SQL, scope) | {"limit": MAX_LISTED_INCIDENTS}
     with store.connect() as conn:
         return conn.execute(_INCIDENTS_SQL, params).df()
 
@@ -106,13 +102,12 @@ def incident_links(store: Store, incident_id: str) -> tuple[pd.DataFrame, pd.Dat
 
 
 def file_history(
-    store: Store, repo_id: str, path: str, filters: Filters
+    store: Store, repo_id: str, path: str, scope: Scope
 ) -> tuple[pd.DataFrame, str | None]:
     """One file's changes up to the end of the range, with its complexity after each (a
     deletion has none), and the bucket (``day``, ``week``) it was thinned to, if any: a
     file with more than :data:`MAX_TREND_POINTS` changes keeps the last change of each."""
-    _, end = _bounds(filters)
-    where = [repo_id, path, path, end, end]
+    where = [repo_id, path, path, scope.end, scope.end]
     with store.connect() as conn:
         row = conn.execute(_FILE_CHANGES_SQL, where).fetchone()
         changes, days = (int(row[0]), int(row[1])) if row else (0, 0)
@@ -121,13 +116,3 @@ def file_history(
             bucket = "day" if days <= MAX_TREND_POINTS else "week"
         history = conn.execute(_FILE_HISTORY_SQL, [*where, bucket, bucket or "day"]).df()
     return history, bucket
-
-
-def _bounds(filters: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:
-    start = dt.datetime.combine(filters.date_from, dt.time()) if filters.date_from else None
-    end = (
-        dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time())
-        if filters.date_to
-        else None
-    )
-    return start, end

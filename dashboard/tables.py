@@ -161,7 +161,7 @@ def decomposition_classes(decomposition: Decomposition) -> pd.DataFrame:
     )
 
 
-def hotspot_rows(result: AnalysisResult, path_prefix: str = "") -> pd.DataFrame:
+def hotspot_rows(result: AnalysisResult, path_prefix: str | None = None) -> pd.DataFrame:
     """The analysis' ranked hotspots (rank kept) under ``path_prefix``."""
     rows = [
         {
@@ -180,7 +180,7 @@ def hotspot_rows(result: AnalysisResult, path_prefix: str = "") -> pd.DataFrame:
             "fix_incidents": h.fix_incidents,
         }
         for rank, h in enumerate(result.hotspots, start=1)
-        if h.path.startswith(path_prefix)
+        if h.path.startswith(path_prefix or "")
     ]
     return pd.DataFrame(
         rows,

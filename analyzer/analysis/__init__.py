@@ -1,6 +1,6 @@
 """The analysis: pure functions from the store's frames to findings with evidence levels.
 
-``analyze(db, date_from=..., date_to=..., repo=...)`` runs it all and returns an
+``analyze(db, Scope(date_from=..., repo=...))`` runs it all and returns an
 :class:`AnalysisResult` (``to_dict()``/``to_json()`` give the JSON document of
 ``jevons analyze --json``). ``load_frames`` and ``analyze_frames`` split the same work into
 reading the store and computing, for callers that cache the frames. ``detect_reverts(db)``
@@ -12,7 +12,7 @@ from analyzer.analysis.decomposition import (
     decomposition_input,
     default_periods,
 )
-from analyzer.analysis.frames import CLASS_ORDER, Frames, Window
+from analyzer.analysis.frames import CLASS_ORDER, Frames
 from analyzer.analysis.result import (
     EVIDENCE_LADDER,
     EVIDENCE_WORDS,
@@ -43,6 +43,7 @@ from analyzer.analysis.run import analyze, analyze_frames, load_frames
 from analyzer.analysis.series import build_series
 from analyzer.analysis.summary import render_summary
 from analyzer.models import AI_CLASSES
+from analyzer.scope import Scope
 
 __all__ = [
     "AI_CLASSES",
@@ -66,11 +67,11 @@ __all__ = [
     "IncidentRates",
     "Period",
     "Reverts",
+    "Scope",
     "SeriesFrames",
     "TestResult",
     "TimeSeriesEvidence",
     "Verdict",
-    "Window",
     "analyze",
     "analyze_frames",
     "build_series",

@@ -10,12 +10,12 @@ repositories in scope (levels before ``date_from`` still count).
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 
 import pandas as pd
 
 from analyzer.models import Authorship
+from analyzer.scope import Scope
 from analyzer.store import Store
 
 #: Commits without an authorship label (attribution not run, or no rule matched).
@@ -25,23 +25,6 @@ CLASS_ORDER: tuple[str, ...] = tuple(Authorship)
 REFERENCE_CLASS = Authorship.HUMAN
 #: How far back a touched file's churn counts as "prior churn" for the count model.
 PRIOR_CHURN_DAYS = 90
-
-
-@dataclasses.dataclass(frozen=True)
-class Window:
-    """The analysed scope: ``start`` inclusive, ``end`` exclusive (UTC), a repository, a
-    path prefix and a service; ``None`` means no limit.
-
-    ``path_prefix`` keeps the commits that changed a file under it (matched literally,
-    by the new or the old path), counting only those files' lines and complexity.
-    ``service`` keeps that service's incidents, and with them only their links.
-    """
-
-    start: dt.datetime | None
-    end: dt.datetime | None
-    repo: str | None
-    path_prefix: str | None = None
-    service: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -67,7 +50,7 @@ class Frames:
     NLOC. ``links``: every link (any role) to a commit in scope.
     """
 
-    window: Window
+    scope: Scope
     repos: tuple[str, ...]
     commits: pd.DataFrame
     history: pd.DataFrame
@@ -79,7 +62,7 @@ class Frames:
     links: pd.DataFrame
 
 
-# Every query binds the window by name ($repo, $start, $end, $prefix, $service); a limit
+# Every query binds the scope by name ($repo, $start, $end, $prefix, $service); a limit
 # left as NULL keeps everything. The same rule is one fragment wherever it appears.
 _REPO_FILTER = "(CAST($repo AS VARCHAR) IS NULL OR c.repo_id = $repo)"
 _RANGE_FILTER = """(CAST($start AS TIMESTAMP) IS NULL OR c.committed_at >= $start)
@@ -210,7 +193,7 @@ WHERE {_COMMIT_SCOPE} AND {_RANGE_FILTER}
 ORDER BY c.committed_at
 """
 
-#: The incidents in a window's scope (bind with :func:`window_parameters`), the one rule
+#: The incidents in scope (bind with :func:`scope_parameters`), the one rule
 #: the analysis and the dashboard's incident list share: an incident belongs to the scope
 #: when linked to a commit in scope (the repository's, under the prefix); an incident linked
 #: to no commit at all belongs to every view; with a service chosen, only its incidents.
@@ -273,12 +256,12 @@ _REPOS_SQL = f"SELECT repo_id FROM repos c WHERE {_REPO_FILTER} ORDER BY repo_id
 SERVICES_SQL = "SELECT DISTINCT service FROM incidents WHERE service IS NOT NULL ORDER BY 1"
 
 
-def load_frames(store: Store, window: Window) -> Frames:
-    """Read everything in ``window`` from ``store`` (one connection, read only)."""
+def read_frames(store: Store, scope: Scope) -> Frames:
+    """Read everything in ``scope`` from ``store`` (one connection, read only)."""
     with store.connect() as conn:
 
         def read(sql: str) -> pd.DataFrame:
-            return conn.execute(sql, window_parameters(sql, window)).df()
+            return conn.execute(sql, scope_parameters(sql, scope)).df()
 
         repos = tuple(str(r) for r in read(_REPOS_SQL)["repo_id"])
         history = read(_COMPLEXITY_SQL)
@@ -289,26 +272,26 @@ def load_frames(store: Store, window: Window) -> Frames:
         touches = read(_TOUCHES_SQL)
         links = read(_LINKS_SQL)
     return assemble_frames(
-        window, repos, commits, history, incidents, inducing, churn, touches, links
+        scope, repos, commits, history, incidents, inducing, churn, touches, links
     )
 
 
-def window_parameters(sql: str, window: Window) -> dict[str, object]:
-    """The window's values for the ``$name`` parameters ``sql`` uses (DuckDB refuses
+def scope_parameters(sql: str, scope: Scope) -> dict[str, object]:
+    """The scope's values for the ``$name`` parameters ``sql`` uses (DuckDB refuses
     parameters a statement does not name)."""
     values: dict[str, object] = {
-        "repo": window.repo,
-        "start": window.start,
-        "end": window.end,
-        "prefix": window.path_prefix or None,
-        "service": window.service,
+        "repo": scope.repo,
+        "start": scope.start,
+        "end": scope.end,
+        "prefix": scope.path_prefix,
+        "service": scope.service,
     }
     used = set(re.findall(r"\$(\w+)", sql))
     return {name: value for name, value in values.items() if name in used}
 
 
 def assemble_frames(
-    window: Window,
+    scope: Scope,
     repos: tuple[str, ...],
     commits: pd.DataFrame,
     history: pd.DataFrame,
@@ -338,7 +321,7 @@ def assemble_frames(
     per_incident = inducing.groupby("incident_id")["sha"].transform("count")
     inducing["weight"] = 1.0 / per_incident.astype(float)
     return Frames(
-        window=window,
+        scope=scope,
         repos=repos,
         commits=commits.reset_index(drop=True),
         history=history,

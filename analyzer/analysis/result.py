@@ -18,6 +18,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from analyzer.scope import Scope
+
 EvidenceLevel = Literal[
     "co_occurrence",
     "temporal_precedence",
@@ -77,15 +79,9 @@ class Estimate:
 
 
 @dataclasses.dataclass(frozen=True)
-class Scope:
-    """What was analysed: the date range, repository, path prefix and service asked for,
-    and the data actually found in them."""
+class AnalysedScope(Scope):
+    """What was analysed: the scope asked for, and the data actually found in it."""
 
-    date_from: dt.date | None
-    date_to: dt.date | None
-    repo: str | None
-    path_prefix: str | None
-    service: str | None
     repos: tuple[str, ...]
     first_commit_at: dt.datetime | None
     last_commit_at: dt.datetime | None
@@ -456,7 +452,7 @@ class SeriesFrames:
 class AnalysisResult:
     """Everything ``jevons analyze`` reports; ``to_dict()`` is its JSON document."""
 
-    scope: Scope
+    scope: AnalysedScope
     coverage: Coverage
     adoption: Adoption
     growth: Growth

@@ -31,22 +31,21 @@ from analyzer.analysis.frames import (
     REFERENCE_CLASS,
     SERVICES_SQL,
     Frames,
-    Window,
     changes,
+    read_frames,
 )
-from analyzer.analysis.frames import load_frames as load_store_frames
 from analyzer.analysis.growth import growth_summary
 from analyzer.analysis.holm import HolmFamily
 from analyzer.analysis.hotspots import rank_hotspots
 from analyzer.analysis.incident_load import incident_load
 from analyzer.analysis.result import (
+    AnalysedScope,
     AnalysisResult,
     Comparison,
     CountModel,
     Decomposition,
     Estimate,
     Period,
-    Scope,
     TimeSeriesEvidence,
     UnlinkedIncidents,
 )
@@ -56,31 +55,28 @@ from analyzer.analysis.time_series import time_series_tests
 from analyzer.analysis.verdict import decide_verdict
 from analyzer.config import AnalysisConfig
 from analyzer.errors import AnalysisError, StoreError
+from analyzer.scope import DateLike, Scope, parse_date
 from analyzer.store import Store, default_db_path, open_store
 
-DateLike = dt.date | str | None
 MIN_CONCURRENT_REFERENCE = 30
 
 
 def analyze(
     db: Path | str | Store | None = None,
+    scope: Scope | None = None,
     *,
-    date_from: DateLike = None,
-    date_to: DateLike = None,
-    repo: str | None = None,
-    path_prefix: str | None = None,
-    service: str | None = None,
     config: AnalysisConfig | None = None,
     period_a: tuple[DateLike, DateLike] | None = None,
     period_b: tuple[DateLike, DateLike] | None = None,
     seed: int = 20240601,
     replicates: int = 1000,
 ) -> AnalysisResult:
-    """Analyse the store ``db`` over ``[date_from, date_to]`` (inclusive dates, UTC).
+    """Analyse the store ``db`` (a path, or an open :class:`Store`) in ``scope`` (default:
+    everything), e.g. ``analyze("jevons.duckdb", Scope(date_from="2025-01-01", repo="shop"))``.
 
-    ``repo`` limits it to one repository id, ``path_prefix`` to the commits that changed
-    files under that prefix (their lines and complexity there only), ``service`` to that
-    service's incidents and the changes that induced them. ``period_a``/``period_b``
+    The :class:`~analyzer.scope.Scope` limits it to a date range, one repository id, the
+    commits that changed files under a path prefix (their lines and complexity there only),
+    and one service's incidents and the changes that induced them. ``period_a``/``period_b``
     (``[start, end)`` dates) choose the decomposition's periods, e.g. two quarters; by
     default they are equal windows either side of the adoption point. ``seed`` and
     ``replicates`` drive the bootstrap, so the same store always gives the same result.
@@ -88,27 +84,17 @@ def analyze(
     config = config or AnalysisConfig()
     if replicates < 1:
         raise AnalysisError(f"replicates must be at least 1, not {replicates}")
-    store = _as_store(db)
-    window = _window(date_from, date_to, repo, path_prefix, service)
-    _check_repo(store, repo)
-    frames = load_store_frames(store, window)
+    frames = load_frames(db, scope)
     periods = _explicit_periods(period_a, period_b)
     return analyze_frames(frames, config=config, periods=periods, seed=seed, replicates=replicates)
 
 
-def load_frames(
-    db: Path | str | Store | None = None,
-    *,
-    date_from: DateLike = None,
-    date_to: DateLike = None,
-    repo: str | None = None,
-    path_prefix: str | None = None,
-    service: str | None = None,
-) -> Frames:
+def load_frames(db: Path | str | Store | None = None, scope: Scope | None = None) -> Frames:
     """The frames ``analyze`` works on, for callers who chart them directly."""
+    scope = scope or Scope()
     store = _as_store(db)
-    _check_repo(store, repo)
-    return load_store_frames(store, _window(date_from, date_to, repo, path_prefix, service))
+    _check_repo(store, scope.repo)
+    return read_frames(store, scope)
 
 
 def analyze_frames(
@@ -334,20 +320,20 @@ def _span(frames: Frames) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     stamps = stamps.dropna()
     if stamps.empty:
         return None  # nothing to chart or compare, whatever range was asked for
-    start = frames.window.start or stamps.min()
-    end = frames.window.end - pd.Timedelta(microseconds=1) if frames.window.end else stamps.max()
+    start = frames.scope.start or stamps.min()
+    end = frames.scope.end - pd.Timedelta(microseconds=1) if frames.scope.end else stamps.max()
     return pd.Timestamp(start), pd.Timestamp(end)
 
 
-def _scope(frames: Frames) -> Scope:
+def _scope(frames: Frames) -> AnalysedScope:
     commits, incidents = frames.commits["committed_at"], frames.incidents["created_at"]
-    window = frames.window
-    return Scope(
-        date_from=window.start.date() if window.start else None,
-        date_to=(window.end - dt.timedelta(days=1)).date() if window.end else None,
-        repo=window.repo,
-        path_prefix=window.path_prefix,
-        service=window.service,
+    scope = frames.scope
+    return AnalysedScope(
+        date_from=scope.date_from,
+        date_to=scope.date_to,
+        repo=scope.repo,
+        path_prefix=scope.path_prefix,
+        service=scope.service,
         repos=frames.repos,
         first_commit_at=commits.min().to_pydatetime() if len(commits) else None,
         last_commit_at=commits.max().to_pydatetime() if len(commits) else None,
@@ -365,34 +351,6 @@ def _as_store(db: Path | str | Store | None) -> Store:
     return open_store(path, read_only=True)
 
 
-def _parse_date(value: DateLike, name: str) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise AnalysisError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from exc
-
-
-def _window(
-    date_from: DateLike,
-    date_to: DateLike,
-    repo: str | None,
-    path_prefix: str | None = None,
-    service: str | None = None,
-) -> Window:
-    start, end = _parse_date(date_from, "--from"), _parse_date(date_to, "--to")
-    if start and end and start > end:
-        raise AnalysisError(f"--from {start} is after --to {end}; swap them")
-    return Window(
-        start=dt.datetime.combine(start, dt.time()) if start else None,
-        end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time()) if end else None,
-        repo=repo,
-        path_prefix=path_prefix or None,  # "" is no prefix, as everywhere else
-        service=service or None,
-    )
-
-
 def _explicit_periods(
     period_a: tuple[DateLike, DateLike] | None, period_b: tuple[DateLike, DateLike] | None
 ) -> tuple[Period, Period] | None:
@@ -402,7 +360,7 @@ def _explicit_periods(
         raise AnalysisError("give both period_a and period_b, or neither")
     built = []
     for name, (start, end) in (("period_a", period_a), ("period_b", period_b)):
-        first, last = _parse_date(start, name), _parse_date(end, name)
+        first, last = parse_date(start, name), parse_date(end, name)
         if first is None or last is None or first >= last:
             raise AnalysisError(f"{name} must be (start, end) dates with start before end")
         built.append(Period(first, last, f"{first} to {last}"))

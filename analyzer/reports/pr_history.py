@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from analyzer.analysis.frames import Window, changes, load_frames
+from analyzer.analysis.frames import changes, read_frames
 from analyzer.analysis.hotspots import rank_hotspots
 from analyzer.analysis.result import Hotspot
 from analyzer.git.repository import Repository
+from analyzer.scope import Scope
 from analyzer.store import Store
 from analyzer.store.writes import registered
 
@@ -122,7 +123,7 @@ def find_repo_id(store: Store, repository: Repository) -> str | None:
 
 def rank_hotspots_of(store: Store, repo_id: str) -> tuple[Hotspot, ...]:
     """The analysis' hotspot ranking of one repository over its whole history."""
-    frames = load_frames(store, Window(start=None, end=None, repo=repo_id))
+    frames = read_frames(store, Scope(repo=repo_id))
     return rank_hotspots(frames.touches, changes(frames), frames.links)
 
 

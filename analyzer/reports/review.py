@@ -24,7 +24,6 @@ from analyzer.errors import ReportError
 from analyzer.reports import review_charts as charts
 from analyzer.reports.escaping import plain_text
 from analyzer.reports.review_data import (
-    Focus,
     PeriodIncident,
     ReviewPeriods,
     Row,
@@ -33,6 +32,7 @@ from analyzer.reports.review_data import (
     review_periods,
     scope_data,
 )
+from analyzer.scope import Scope
 from analyzer.store import Store, open_store
 from dashboard.wording import class_label, interval, number, p_value, percent, signed
 
@@ -48,42 +48,51 @@ class Review:
     generated_at: dt.datetime
     store_path: Path
     repos: tuple[str, ...]
-    focus: Focus
+    scope: Scope
     combined: ScopeData
     per_repo: tuple[ScopeData, ...]
     incidents: tuple[PeriodIncident, ...]
 
+    @property
+    def narrowing(self) -> str:
+        """What every part of the review is narrowed to, in words ("" when nothing)."""
+        parts = []
+        if self.scope.service:
+            parts.append(f"service {self.scope.service}")
+        if self.scope.path_prefix:
+            parts.append(f"files under {self.scope.path_prefix}")
+        return " · ".join(parts)
+
 
 def build_review(
-    date_from: dt.date | str,
-    date_to: dt.date | str,
-    db: Path | str | Store | None = None,
-    *,
-    repo: str | None = None,
-    path_prefix: str | None = None,
-    service: str | None = None,
-    config: AnalysisConfig | None = None,
+    scope: Scope, db: Path | str | Store | None = None, *, config: AnalysisConfig | None = None
 ) -> Review:
-    """The review of the whole months ``date_from``..``date_to`` against as many before.
+    """The review of the whole months ``scope.date_from``..``scope.date_to`` against as many
+    months before.
 
-    ``repo`` limits it to one repository id; otherwise every repository is reviewed
-    together, and, when there are several, each on its own as well. ``path_prefix`` and
-    ``service`` narrow every one of those scopes as they narrow ``analyze``: to the
-    commits changing files under the prefix (their lines there) and to that service's
-    incidents and the changes inducing them.
+    ``scope.repo`` limits it to one repository id; otherwise every repository is reviewed
+    together, and, when there are several, each on its own as well. The scope's path prefix
+    and service narrow every one of those as they narrow ``analyze``: to the commits
+    changing files under the prefix (their lines there) and to that service's incidents and
+    the changes inducing them.
     """
-    periods = review_periods(date_from, date_to)
+    if scope.date_from is None or scope.date_to is None:
+        raise ReportError("the review needs --from and --to (whole calendar months)")
+    periods = review_periods(scope.date_from, scope.date_to)
     store = _store(db)
     config = config or AnalysisConfig()
     known = tuple(str(r[0]) for r in store.query("SELECT repo_id FROM repos ORDER BY repo_id"))
+    repo = scope.repo
     if repo is not None and repo not in known:
         listed = ", ".join(known) or "none mined yet"
         raise ReportError(f"--repo {repo}: not in the store (known: {listed})")
     scoped = (repo,) if repo else known
-    focus = Focus(path_prefix or None, service or None)  # "" is no narrowing, as in analyze
-    combined = scope_data(store, periods, repo, repo or ALL_REPOSITORIES, config, focus)
+    combined = scope_data(store, periods, scope, repo or ALL_REPOSITORIES, config)
     per_repo = (
-        tuple(scope_data(store, periods, r, r, config, focus) for r in scoped)
+        tuple(
+            scope_data(store, periods, dataclasses.replace(scope, repo=r), r, config)
+            for r in scoped
+        )
         if len(scoped) > 1
         else ()
     )
@@ -92,10 +101,10 @@ def build_review(
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
         store_path=store.path,
         repos=scoped,
-        focus=focus,
+        scope=scope,
         combined=combined,
         per_repo=per_repo,
-        incidents=period_incidents(store, periods.current, repo, focus),
+        incidents=period_incidents(store, periods.current, scope),
     )
 
 
@@ -112,20 +121,14 @@ def render_review_html(review: Review) -> str:
 
 
 def write_review(
-    date_from: dt.date | str,
-    date_to: dt.date | str,
+    scope: Scope,
     out: Path | str = Path("review.html"),
     db: Path | str | Store | None = None,
     *,
-    repo: str | None = None,
-    path_prefix: str | None = None,
-    service: str | None = None,
     config: AnalysisConfig | None = None,
 ) -> Review:
     """Build the review and write it to ``out`` (whole, or not at all)."""
-    review = build_review(
-        date_from, date_to, db, repo=repo, path_prefix=path_prefix, service=service, config=config
-    )
+    review = build_review(scope, db, config=config)
     target = Path(out)
     partial = target.with_name(f".{target.name}.partial")
     partial.write_text(render_review_html(review), encoding="utf-8")

@@ -25,10 +25,11 @@ from analyzer.analysis import (
     analyze_frames,
     load_frames,
 )
-from analyzer.analysis.frames import INCIDENTS_SQL, Window, window_parameters
+from analyzer.analysis.frames import INCIDENTS_SQL, scope_parameters
 from analyzer.analysis.incident_load import incident_load
 from analyzer.config import AnalysisConfig
 from analyzer.errors import ReportError
+from analyzer.scope import Scope
 from analyzer.store import Store
 
 MONTHS_SHOWN = 24
@@ -108,27 +109,6 @@ class PeriodIncident:
         return (self.resolved_at - self.created_at).total_seconds() / 3600.0
 
 
-@dataclasses.dataclass(frozen=True)
-class Focus:
-    """What every scope of a review is narrowed to: files under a path prefix (the
-    commits changing them, their lines there), one service's incidents; ``None`` is all."""
-
-    path_prefix: str | None = None
-    service: str | None = None
-
-    def words(self) -> str:
-        """The narrowing in words, or "" when there is none."""
-        parts = []
-        if self.service:
-            parts.append(f"service {self.service}")
-        if self.path_prefix:
-            parts.append(f"files under {self.path_prefix}")
-        return " · ".join(parts)
-
-
-NO_FOCUS = Focus()
-
-
 @dataclasses.dataclass(frozen=True, eq=False)
 class ScopeData:
     """One scope's analysis and its figures per period."""
@@ -165,23 +145,17 @@ def review_periods(date_from: dt.date | str, date_to: dt.date | str) -> ReviewPe
 
 
 def scope_data(
-    store: Store,
-    periods: ReviewPeriods,
-    repo: str | None,
-    title: str,
-    config: AnalysisConfig,
-    focus: Focus = NO_FOCUS,
+    store: Store, periods: ReviewPeriods, scope: Scope, title: str, config: AnalysisConfig
 ) -> ScopeData:
-    """The analysis of one scope up to the review's last day, and its per-period figures."""
+    """The analysis of one scope (its repository, path prefix and service) over the whole
+    history up to the review's last day, and its per-period figures."""
     last_day = periods.current.end - dt.timedelta(days=1)
-    frames = load_frames(
-        store, date_to=last_day, repo=repo, path_prefix=focus.path_prefix, service=focus.service
-    )
+    frames = load_frames(store, dataclasses.replace(scope, date_from=None, date_to=last_day))
     result = analyze_frames(frames, config=config, periods=(periods.previous, periods.current))
     monthly, by_class = result.series.monthly, result.series.monthly_by_class
     return ScopeData(
         title=title,
-        repo=repo,
+        repo=scope.repo,
         result=result,
         monthly=monthly,
         monthly_by_class=by_class,
@@ -243,20 +217,17 @@ def incident_rows(monthly: pd.DataFrame, periods: ReviewPeriods) -> tuple[Row, .
 
 
 def period_incidents(
-    store: Store, period: Period, repo: str | None, focus: Focus = NO_FOCUS, limit: int = 15
+    store: Store, period: Period, scope: Scope, limit: int = 15
 ) -> tuple[PeriodIncident, ...]:
-    """The period's most severe incidents in scope (up to ``limit``) with the commits that
-    induced them (all of them, in scope or not: they are the incident's causes)."""
-    window = Window(
-        dt.datetime.combine(period.start, dt.time()),
-        dt.datetime.combine(period.end, dt.time()),
-        repo,
-        focus.path_prefix,
-        focus.service,
+    """The period's most severe incidents in ``scope`` (its repository, path prefix and
+    service; up to ``limit``) with the commits that induced them (all of them, in scope or
+    not: they are the incident's causes)."""
+    in_period = dataclasses.replace(
+        scope, date_from=period.start, date_to=period.end - dt.timedelta(days=1)
     )
     causes: dict[str, list[Cause]] = {}
     with store.connect() as conn:
-        params = window_parameters(_INCIDENTS_SQL, window) | {"limit": limit}
+        params = scope_parameters(_INCIDENTS_SQL, in_period) | {"limit": limit}
         rows = conn.execute(_INCIDENTS_SQL, params).fetchall()
         ids = [row[0] for row in rows]
         for incident_id, *values in conn.execute(_CAUSES_SQL, [ids]).fetchall() if ids else []:

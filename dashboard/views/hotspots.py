@@ -52,7 +52,7 @@ def file_trend(ctx: context.PageContext, rows: pd.DataFrame) -> None:
     if chosen is None:
         return
     repo_id, path = str(by_rank[chosen].repo_id), str(by_rank[chosen].path)
-    history, bucket = data.file_history(ctx.settings.db, repo_id, path, ctx.filters)
+    history, bucket = data.file_history(ctx.settings.db, repo_id, path, ctx.scope)
     if history["ccn_total"].notna().sum() == 0:
         st.info(
             "No complexity was measured for this file (an unsupported language, or "
@@ -73,18 +73,18 @@ def main() -> None:
     if page is None:
         return
     ctx, result = page
-    if ctx.filters.service:
+    if ctx.scope.service:
         st.caption(
             "Incident counts are of this service's incidents; every file changed "
             "in scope is listed (files are not assigned to services in the store)."
         )
-    rows = tables.hotspot_rows(result, ctx.filters.path_prefix)
+    rows = tables.hotspot_rows(result, ctx.scope.path_prefix)
     if rows.empty:
         st.info(
             "No hotspot in this scope"
             + (
                 " under this path prefix."
-                if ctx.filters.path_prefix
+                if ctx.scope.path_prefix
                 else ": no measured file was changed."
             )
         )

@@ -74,7 +74,7 @@ def timeline(result: AnalysisResult) -> None:
 
 def incident_list(ctx: context.PageContext) -> None:
     """The incidents in scope, and the chosen one's links."""
-    table = data.incident_table(ctx.settings.db, ctx.filters)
+    table = data.incident_table(ctx.settings.db, ctx.scope)
     st.subheader(f"Incidents in scope ({len(table):,} listed)")
     if table.empty:
         st.info("No incident matches these filters.")

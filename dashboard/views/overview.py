@@ -8,8 +8,8 @@ import dataclasses
 import streamlit as st
 
 from analyzer.analysis import EVIDENCE_WORDS, AnalysisResult
+from analyzer.scope import Scope
 from dashboard import blocks, charts, context, data, tables
-from dashboard.filters import Filters
 from dashboard.wording import escape_markdown, interval, number, percent, signed
 
 DRIVER_WORDS = {
@@ -186,8 +186,8 @@ def per_repository(ctx: context.PageContext) -> None:
     )
 
 
-def _for_repo(ctx: context.PageContext, repo_id: str) -> Filters:
-    return dataclasses.replace(ctx.filters, repo=repo_id)
+def _for_repo(ctx: context.PageContext, repo_id: str) -> Scope:
+    return dataclasses.replace(ctx.scope, repo=repo_id)
 
 
 def main() -> None:

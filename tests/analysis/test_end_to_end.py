@@ -14,6 +14,7 @@ from analyzer.analysis.reverts import detect_reverts
 from analyzer.analysis.synthetic import SyntheticSpec, build_store
 from analyzer.config import AnalysisConfig
 from analyzer.errors import AnalysisError, StoreError
+from analyzer.scope import Scope
 from analyzer.store import open_store
 from tests.support.mining_repos import run_jevons
 
@@ -107,15 +108,15 @@ def test_same_store_same_seed_gives_the_same_document(tmp_path: Path) -> None:
 def test_date_range_and_repository_narrow_the_analysis(tmp_path: Path) -> None:
     store = build_store(tmp_path / "s.duckdb", STORIES["volume"])
     whole = analyze(store)
-    part = analyze(store, date_from="2023-03-01", date_to="2023-05-31", repo="synthetic")
+    part = analyze(store, Scope(date_from="2023-03-01", date_to="2023-05-31", repo="synthetic"))
     assert part.scope.date_from is not None and str(part.scope.date_from) == "2023-03-01"
     assert 0 < part.coverage.changes < whole.coverage.changes
     first = part.series.weekly["period"].min()
     assert str(first.date()) == "2023-02-27"  # the Monday of the week holding March 1st
     with pytest.raises(AnalysisError, match="unknown repository 'nope'"):
-        analyze(store, repo="nope")
+        analyze(store, Scope(repo="nope"))
     with pytest.raises(AnalysisError, match="after --to"):
-        analyze(store, date_from="2024-02-01", date_to="2024-01-01")
+        analyze(store, Scope(date_from="2024-02-01", date_to="2024-01-01"))
 
 
 def test_explicit_quarters_replace_the_adoption_halves(tmp_path: Path) -> None:

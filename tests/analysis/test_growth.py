@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from analyzer.analysis.frames import Window, changes, load_frames
+from analyzer.analysis.frames import changes, read_frames
 from analyzer.analysis.growth import class_growth, complexity_at, growth_rates
 from analyzer.analysis.series import build_series, complexity_levels, period_index
+from analyzer.scope import Scope
 from analyzer.store import Store, open_store
 
 # blob -> (nloc, ccn_total, function CCNs)
@@ -69,7 +70,7 @@ def _store(path: Path) -> Store:
 
 
 def test_complexity_alive_follows_adds_edits_renames_and_deletes(tmp_path: Path) -> None:
-    frames = load_frames(_store(tmp_path / "s.duckdb"), Window(None, None, None))
+    frames = read_frames(_store(tmp_path / "s.duckdb"), Scope())
     index = period_index(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-28"), "week")
     levels = complexity_levels(frames.history, index, "week")
     assert levels["nloc"].tolist() == [10, 15, 15, 0]
@@ -84,8 +85,7 @@ def test_a_range_starting_mid_history_starts_at_the_level_reached_before_it(
     tmp_path: Path,
 ) -> None:
     store = _store(tmp_path / "s.duckdb")
-    window = Window(dt.datetime(2024, 1, 8), dt.datetime(2024, 1, 15), None)
-    frames = load_frames(store, window)
+    frames = read_frames(store, Scope(date_from=dt.date(2024, 1, 8), date_to=dt.date(2024, 1, 14)))
     assert changes(frames)["sha"].tolist() == ["c2"]
     assert complexity_at(frames.history, pd.Timestamp("2024-01-08"))["nloc"] == 10
     span = (pd.Timestamp("2024-01-08"), pd.Timestamp("2024-01-14 23:59"))
@@ -102,7 +102,7 @@ def test_a_range_starting_mid_history_starts_at_the_level_reached_before_it(
 
 
 def test_each_class_is_credited_with_the_complexity_its_commits_added(tmp_path: Path) -> None:
-    frames = load_frames(_store(tmp_path / "s.duckdb"), Window(None, None, None))
+    frames = read_frames(_store(tmp_path / "s.duckdb"), Scope())
     growth = class_growth(changes(frames), ("human", "ai_authored"))
     assert growth["ai_authored"].ccn_added == 25 - 3
     assert growth["ai_authored"].nloc_added == 15 - 10

@@ -13,6 +13,7 @@ from analyzer.analysis import AnalysisResult, analyze
 from analyzer.analysis.run import load_frames
 from analyzer.cli import app
 from analyzer.mining import mine_repositories
+from analyzer.scope import Scope
 from tests.support.repo_builder import RepoBuilder
 from tests.support.scope_repos import ScopedStore, build_scoped_store
 
@@ -27,7 +28,7 @@ def scoped(tmp_path_factory: pytest.TempPathFactory) -> ScopedStore:
 def _by_name(scoped: ScopedStore, **scope: str) -> dict[str, tuple[int, int, int, int, int]]:
     """Each commit in scope: lines added, lines deleted, files changed, NLOC and CCN delta."""
     names = {sha: name for name, sha in scoped.shas.items()}
-    commits = load_frames(scoped.db, **scope).commits
+    commits = load_frames(scoped.db, Scope(**scope)).commits
     return {
         names[c.sha]: (c.lines_added, c.lines_deleted, c.files_changed, c.nloc_d, c.ccn_d)
         for c in commits.itertuples()
@@ -57,11 +58,13 @@ def test_path_prefix_keeps_the_commits_under_it_with_only_their_lines_there(
 
 
 def test_path_prefix_scopes_the_complexity_and_change_figures(scoped: ScopedStore) -> None:
-    until_move = analyze(scoped.db, path_prefix="a/", date_to="2024-01-31", replicates=REPLICATES)
+    until_move = analyze(
+        scoped.db, Scope(path_prefix="a/", date_to="2024-01-31"), replicates=REPLICATES
+    )
     assert until_move.coverage.changes == 2
     assert until_move.growth.end["nloc"] == 10
     assert until_move.growth.end["ccn_total"] == 5
-    after_move = analyze(scoped.db, path_prefix="a/", replicates=REPLICATES)
+    after_move = analyze(scoped.db, Scope(path_prefix="a/"), replicates=REPLICATES)
     assert after_move.coverage.changes == 3
     assert after_move.growth.end["nloc"] == 0
     assert after_move.scope.path_prefix == "a/"
@@ -73,7 +76,7 @@ def test_path_prefix_scopes_the_complexity_and_change_figures(scoped: ScopedStor
 def test_path_prefix_keeps_incidents_linked_under_it_or_linked_to_nothing(
     scoped: ScopedStore,
 ) -> None:
-    incidents = load_frames(scoped.db, path_prefix="b/").incidents
+    incidents = load_frames(scoped.db, Scope(path_prefix="b/")).incidents
     assert incidents["incident_id"].tolist() == ["generic:PAY-1", "generic:PAY-3", "generic:PAY-4"]
     assert incidents["code_caused"].tolist() == [True, True, False]
 
@@ -82,13 +85,14 @@ def test_service_keeps_its_incidents_and_counts_only_their_inducing_links(
     scoped: ScopedStore,
 ) -> None:
     whole = analyze(scoped.db, replicates=REPLICATES)
-    pay = analyze(scoped.db, service="pay", replicates=REPLICATES)
+    pay = analyze(scoped.db, Scope(service="pay"), replicates=REPLICATES)
     assert whole.coverage.incidents == 4
     assert pay.coverage.incidents == 3  # PAY-1, PAY-3 and the unlinked PAY-4
     assert pay.coverage.incidents_with_code_cause == 2
     assert _human_failures(whole) == (3, 6)
     assert _human_failures(pay) == (2, 6)  # c2 induced only SEARCH-2, not a pay incident
-    induced = load_frames(scoped.db, service="pay").commits.set_index("sha")["incidents_induced"]
+    commits = load_frames(scoped.db, Scope(service="pay")).commits
+    induced = commits.set_index("sha")["incidents_induced"]
     assert induced[scoped.shas["c2"]] == 0
     assert induced[scoped.shas["c1"]] == 1
     assert pay.scope.service == "pay"
@@ -104,7 +108,7 @@ def test_prefix_is_matched_literally_not_as_a_like_pattern(scoped: ScopedStore) 
 def test_an_empty_scope_gives_too_little_data_as_valid_json(
     scoped: ScopedStore, scope: dict[str, str]
 ) -> None:
-    result = analyze(scoped.db, replicates=REPLICATES, **scope)
+    result = analyze(scoped.db, Scope(**scope), replicates=REPLICATES)
     document = json.loads(result.to_json(), parse_constant=lambda c: pytest.fail(f"bare {c}"))
     assert document["verdict"]["primary_driver"] == "inconclusive"
     assert document["coverage"]["incidents"] == (0 if "service" in scope else 1)
@@ -138,5 +142,5 @@ def test_a_repository_no_incident_is_linked_to_is_named_in_a_caveat(
         f"No incident is linked to any commit of {repo.path.name}: their 3 changes count "
         "as never failing." in " ".join(caveats)
     )
-    alone = analyze(scoped.db, repo="scoped-repo", replicates=REPLICATES).caveats
+    alone = analyze(scoped.db, Scope(repo="scoped-repo"), replicates=REPLICATES).caveats
     assert not any(c.startswith("No incident is linked") for c in alone)

@@ -1,10 +1,10 @@
-"""The shared filters as values: quarters for the decomposition, and the scope in words."""
+"""Calendar quarters, the periods the Jevons page compares."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from dashboard.filters import Filters, quarters
+from dashboard.filters import quarters
 
 
 def test_quarters_cover_the_range_and_cross_years() -> None:
@@ -17,11 +17,3 @@ def test_quarters_cover_the_range_and_cross_years() -> None:
 
 def test_a_range_inside_one_quarter_is_one_quarter() -> None:
     assert [q.label for q in quarters(dt.date(2025, 5, 1), dt.date(2025, 5, 2))] == ["2025 Q2"]
-
-
-def test_scope_in_words_names_every_filter_set() -> None:
-    assert Filters().describe() == "all repositories"
-    words = Filters(
-        repo="api", date_to=dt.date(2025, 3, 31), path_prefix="src/", service="checkout"
-    ).describe()
-    assert words == ("repository api, the start to 2025-03-31, paths under src/, service checkout")

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from analyzer.analysis import analyze
+from analyzer.scope import Scope
 from dashboard.wording import escape_markdown
 from tests.dashboard.conftest import STORE_BUILD_TIMEOUT, DashboardStores
 from tests.dashboard.pages import (
@@ -305,5 +306,5 @@ def test_overview_shows_the_analysis_verdict_for_each_repository_and_combined(
         if repo is not None:
             app.selectbox(key="filter_repo").set_value(repo)
             rerun(app)
-        expected = analyze(dashboard_stores.full, repo=repo).verdict.statement
+        expected = analyze(dashboard_stores.full, Scope(repo=repo)).verdict.statement
         assert "**" + escape_markdown(expected, limit=1000) + "**" in texts(app), repo

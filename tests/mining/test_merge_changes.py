@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from analyzer.analysis.frames import Window, load_frames
+from analyzer.analysis.frames import read_frames
 from analyzer.attribution import explain_commit, relabel_commits
 from analyzer.attribution.changes import MergedCommit, label_change
 from analyzer.attribution.tables import explanation_text, relabel_table
 from analyzer.config import Config, config_from_file
 from analyzer.mining import mine_repositories
+from analyzer.scope import Scope
 from analyzer.store import open_store
 from tests.attribution.test_rules import GH
 from tests.attribution.test_store import IN_HOUSE, ROBOT
@@ -103,7 +104,7 @@ def test_the_analysis_counts_the_merge_as_a_change_of_its_branch_class(
 ) -> None:
     db = tmp_path / "jevons.duckdb"
     mine(db, repo)
-    frames = load_frames(open_store(db, read_only=True), Window(None, None, None))
+    frames = read_frames(open_store(db, read_only=True), Scope())
     commits = frames.commits.set_index("sha")
     merge = commits.loc[agent_merge["merge"]]
     assert (merge["authorship"], merge["ai_tool"]) == ("ai_authored", "copilot-agent")
@@ -345,7 +346,7 @@ def test_a_store_mined_before_change_classes_is_migrated_and_attribute_labels_it
 
     assert row(db, agent_merge["other"])["change_authorship"] == "human"
     assert row(db, agent_merge["merge"])["change_authorship"] is None  # not known yet
-    frames = load_frames(migrated, Window(None, None, None)).commits.set_index("sha")
+    frames = read_frames(migrated, Scope()).commits.set_index("sha")
     assert frames.loc[agent_merge["merge"], "authorship"] == "human"  # falls back
     relabel_commits(db, Config())
     assert row(db, agent_merge["merge"]) == labelled

@@ -16,6 +16,7 @@ from analyzer.reports import svg
 from analyzer.reports.escaping import plain_text
 from analyzer.reports.review import build_review, render_review_html, write_review
 from analyzer.reports.review_data import review_periods
+from analyzer.scope import Scope
 from analyzer.store import open_store
 from sample_repos.generate import generate_scenario
 from tests.dashboard.conftest import HOSTILE, STORE_BUILD_TIMEOUT, demo_store  # noqa: F401
@@ -23,13 +24,19 @@ from tests.support.mining_repos import run_jevons
 from tests.support.report_html import Document, hostile_store, text_of
 
 QUARTER = ("2026-01-01", "2026-03-31")
+
+
+def _months(first: str, last: str, repo: str | None = None) -> Scope:
+    return Scope(date_from=first, date_to=last, repo=repo)
+
+
 slow = [pytest.mark.slow, pytest.mark.timeout(STORE_BUILD_TIMEOUT)]
 
 
 @pytest.fixture(scope="module")
 def demo_review(demo_store: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: F811
     out = tmp_path_factory.mktemp("review") / "review.html"
-    review = write_review(*QUARTER, out=out, db=demo_store)
+    review = write_review(_months(*QUARTER), out=out, db=demo_store)
     return review, out.read_text(encoding="utf-8"), demo_store
 
 
@@ -37,7 +44,7 @@ def demo_review(demo_store: Path, tmp_path_factory: pytest.TempPathFactory):  # 
 def hostile_review(demo_store: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: F811
     where = tmp_path_factory.mktemp("hostile-review")
     db = hostile_store(demo_store, where)
-    review = build_review("2025-01-01", "2025-03-31", db)
+    review = build_review(_months("2025-01-01", "2025-03-31"), db)
     return review, render_review_html(review), db
 
 
@@ -92,7 +99,7 @@ def test_verdict_decomposition_and_tests_are_the_analysis_own(demo_review) -> No
     _, html, db = demo_review
     result = analyze(
         db,
-        date_to="2026-03-31",
+        Scope(date_to="2026-03-31"),
         period_a=("2025-10-01", "2026-01-01"),
         period_b=("2026-01-01", "2026-04-01"),
     )
@@ -187,7 +194,7 @@ def test_hostile_text_from_every_source_is_escaped_text(hostile_review) -> None:
 def test_scenario_hostile_incident_title_is_text(demo_store: Path) -> None:  # noqa: F811
     truth = generate_scenario("jevons-volume").load_truth()
     incident = next(i for i in truth["incidents"] if "<b>" in i["title"])
-    html = render_review_html(build_review("2025-10-01", "2025-12-31", demo_store))
+    html = render_review_html(build_review(_months("2025-10-01", "2025-12-31"), demo_store))
     assert incident["title"] in Document(html).text
     assert "<b>raw HTML</b>" not in html
 
@@ -201,15 +208,15 @@ def test_each_repository_gets_a_section_or_one_is_chosen(
     review, html, _ = hostile_review
     assert [s.title for s in review.per_repo] == list(review.repos)
     assert html.count('<section class="repo">') == 2
-    one = build_review("2025-01-01", "2025-03-31", demo_store, repo="repo")
+    one = build_review(_months("2025-01-01", "2025-03-31", repo="repo"), demo_store)
     assert one.per_repo == () and one.repos == ("repo",)
     with pytest.raises(ReportError, match="--repo elsewhere: not in the store"):
-        build_review("2025-01-01", "2025-03-31", demo_store, repo="elsewhere")
+        build_review(_months("2025-01-01", "2025-03-31", repo="elsewhere"), demo_store)
 
 
 def test_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no store here yet"):
-        build_review(*QUARTER, tmp_path / "none.duckdb")
+        build_review(_months(*QUARTER), tmp_path / "none.duckdb")
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ import pytest
 
 from analyzer.reports.escaping import plain_text
 from analyzer.reports.review import write_review
+from analyzer.scope import Scope
 from tests.dashboard.browsing import launch
 from tests.dashboard.conftest import HOSTILE, STORE_BUILD_TIMEOUT, demo_store  # noqa: F401
 from tests.dashboard.test_browser import playwright  # noqa: F401 (the fixture)
@@ -73,7 +74,7 @@ def test_review_renders_offline_with_every_chart_and_no_error(
     tmp_path: Path,
 ) -> None:
     out = tmp_path / "review.html"
-    write_review("2026-01-01", "2026-03-31", out=out, db=demo_store)
+    write_review(Scope(date_from="2026-01-01", date_to="2026-03-31"), out=out, db=demo_store)
     browser = launch(playwright)
     try:
         page, requested, console_errors, page_errors = open_offline(browser, out)
@@ -102,7 +103,7 @@ def test_hostile_text_shows_as_text_in_the_browser(
 ) -> None:
     db = hostile_store(demo_store, tmp_path)
     out = tmp_path / "hostile-review.html"
-    review = write_review("2025-01-01", "2025-03-31", out=out, db=db)
+    review = write_review(Scope(date_from="2025-01-01", date_to="2025-03-31"), out=out, db=db)
     browser = launch(playwright)
     try:
         page, requested, console_errors, page_errors = open_offline(browser, out)

@@ -13,6 +13,7 @@ import pytest
 from analyzer.analysis import analyze
 from analyzer.mining import mine_repositories
 from analyzer.reports.review import build_review, render_review_html
+from analyzer.scope import Scope
 from tests.support.mining_repos import run_jevons
 from tests.support.repo_builder import RepoBuilder
 from tests.support.report_html import Document
@@ -21,13 +22,17 @@ from tests.support.scope_repos import ScopedStore, build_scoped_store
 JANUARY = ("2024-01-01", "2024-01-31")  # every incident of the store is in January 2024
 
 
+def _january(**narrowing: str) -> Scope:
+    return Scope(date_from=JANUARY[0], date_to=JANUARY[1], **narrowing)
+
+
 @pytest.fixture(scope="module")
 def scoped(tmp_path_factory: pytest.TempPathFactory) -> ScopedStore:
     return build_scoped_store(tmp_path_factory.mktemp("review-scope"))
 
 
 def _listed(scoped: ScopedStore, **scope: str) -> list[str]:
-    review = build_review(*JANUARY, scoped.db, **scope)
+    review = build_review(_january(**scope), scoped.db)
     listed = [incident.reference or incident.incident_id for incident in review.incidents]
     counted = {row.label: row.current for row in review.combined.incidents}["Incidents"]
     assert counted == len(listed)  # the list holds exactly the incidents the figures count
@@ -55,12 +60,10 @@ def test_the_listed_incidents_are_the_scope_the_analysis_counts(
 
 
 def test_every_figure_is_the_analysis_of_the_narrowed_scope(scoped: ScopedStore) -> None:
-    review = build_review(*JANUARY, scoped.db, path_prefix="a/", service="pay")
+    review = build_review(_january(path_prefix="a/", service="pay"), scoped.db)
     result = analyze(
         scoped.db,
-        date_to=JANUARY[1],
-        path_prefix="a/",
-        service="pay",
+        Scope(date_to=JANUARY[1], path_prefix="a/", service="pay"),
         period_a=("2023-12-01", "2024-01-01"),
         period_b=("2024-01-01", "2024-02-01"),
     )
@@ -77,10 +80,10 @@ def test_every_figure_is_the_analysis_of_the_narrowed_scope(scoped: ScopedStore)
 
 def test_the_page_says_what_it_was_narrowed_to(scoped: ScopedStore) -> None:
     narrowed = Document(
-        render_review_html(build_review(*JANUARY, scoped.db, path_prefix="b/<i>", service="pay"))
+        render_review_html(build_review(_january(path_prefix="b/<i>", service="pay"), scoped.db))
     ).text
     assert "only service pay · files under b/<i> · generated" in narrowed
-    whole = Document(render_review_html(build_review(*JANUARY, scoped.db))).text
+    whole = Document(render_review_html(build_review(_january(), scoped.db))).text
     assert "only service" not in whole and "files under" not in whole
 
 
@@ -112,7 +115,8 @@ def test_a_review_with_no_incidents_splits_nothing(repo: RepoBuilder, tmp_path: 
     for day in range(0, 56, 4):  # a change every four days through January and February
         repo.commit(f"change {day}", {"a.py": f"x = {day}\n"}, date=start + dt.timedelta(day))
     mine_repositories([repo.path], db=tmp_path / "s.duckdb", workers=1)
-    review = build_review("2024-02-01", "2024-02-29", tmp_path / "s.duckdb")
+    february = Scope(date_from="2024-02-01", date_to="2024-02-29")
+    review = build_review(february, tmp_path / "s.duckdb")
     decomposition = review.combined.result.decomposition
     assert decomposition.is_computed and not decomposition.splits_anything
     page = Document(render_review_html(review)).text
