@@ -327,13 +327,8 @@ def _span(frames: Frames) -> tuple[pd.Timestamp, pd.Timestamp] | None:
 
 def _scope(frames: Frames) -> AnalysedScope:
     commits, incidents = frames.commits["committed_at"], frames.incidents["created_at"]
-    scope = frames.scope
     return AnalysedScope(
-        date_from=scope.date_from,
-        date_to=scope.date_to,
-        repo=scope.repo,
-        path_prefix=scope.path_prefix,
-        service=scope.service,
+        **dataclasses.asdict(frames.scope),
         repos=frames.repos,
         first_commit_at=commits.min().to_pydatetime() if len(commits) else None,
         last_commit_at=commits.max().to_pydatetime() if len(commits) else None,

@@ -124,10 +124,9 @@ class ScopeData:
     load_current: IncidentLoad
 
 
-def review_periods(date_from: dt.date | str, date_to: dt.date | str) -> ReviewPeriods:
-    """Whole calendar months from ``date_from`` to ``date_to`` (inclusive), and as many
-    months before them."""
-    first, last = _date(date_from, "--from"), _date(date_to, "--to")
+def review_periods(first: dt.date, last: dt.date) -> ReviewPeriods:
+    """Whole calendar months from ``first`` to ``last`` (inclusive), and as many months
+    before them."""
     end = last + dt.timedelta(days=1)
     if first.day != 1 or end.day != 1 or first >= end:
         raise ReportError(
@@ -302,15 +301,6 @@ def _load(frames: Frames, result: AnalysisResult, period: Period) -> IncidentLoa
     start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
     inside = frames.incidents[(created >= start) & (created < end)]
     return incident_load(inside, result.adoption.date, (start, end - pd.Timedelta(seconds=1)))
-
-
-def _date(value: dt.date | str, option: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ReportError(f"{option}: {value!r} is not a date (YYYY-MM-DD)") from exc
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
