@@ -17,11 +17,12 @@ family.
   trend), asking whether weeks with more AI changes have more incidents per change.
 
 Drivers are the weekly commit count and AI share of commits; outcomes are all incidents
-and code-caused incidents. A series above zero in fewer than 8 weeks is not tested: one
-week of AI commits that happens to precede an incident would otherwise "lead" it, since a
-correlation over a single spike is that spike. Only the code-caused outcome can carry
-precedence or dose-response evidence about code: an incident with no code cause was not
-caused by a commit, whatever the timing says.
+and code-caused incidents. A series that moves from its most common value in fewer than 8
+weeks is not tested: one week of AI commits that happens to precede an incident would
+otherwise "lead" it, since a correlation over a single spike is that spike; and an all-AI
+history with one empty week is a constant with a dip, not a driver. Only the code-caused
+outcome can carry precedence or dose-response evidence about code: an incident with no code
+cause was not caused by a commit, whatever the timing says.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import numpy.typing as npt
 import pandas as pd
 import statsmodels.api as sm
 from scipy import signal, stats
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, InfeasibleTestError
 from statsmodels.tsa.ar_model import AutoReg, ar_select_order
 from statsmodels.tsa.stattools import adfuller, grangercausalitytests
 
@@ -48,7 +49,7 @@ GRANGER_LAGS: tuple[int, ...] = (1, 2, 3, 4)
 AR_MAX_LAG = 4
 HAC_LAGS = 4
 MIN_WEEKS = 26
-#: The fewest weeks a driver or outcome must be above zero in to be tested at all.
+#: The fewest weeks a driver or outcome must move from its most common value in to be tested.
 MIN_ACTIVE_WEEKS = 8
 METHOD = (
     "weekly series; pre-whitened cross-correlation (AR by AIC, lags 0-8), Granger SSR F "
@@ -87,14 +88,17 @@ def time_series_tests(weekly: pd.DataFrame, adoption: pd.Timestamp | None) -> Ti
 
 
 def _too_sparse(named: dict[str, FloatArray]) -> str:
-    """Why the series cannot be tested ("" when they can): one is above zero in fewer
-    than :data:`MIN_ACTIVE_WEEKS` weeks."""
+    """Why the series cannot be tested ("" when they can): one moves from its most common
+    value (zero for a spike, one for an all-AI history) in fewer than
+    :data:`MIN_ACTIVE_WEEKS` weeks."""
     for name, values in named.items():
-        active = int(np.count_nonzero(values))
+        levels, counts = np.unique(values, return_counts=True)
+        usual = float(levels[np.argmax(counts)])
+        active = len(values) - int(counts.max())
         if active < MIN_ACTIVE_WEEKS:
             return (
-                f"{name} is above zero in {active} week(s) of {len(values)}; "
-                f"tests need {MIN_ACTIVE_WEEKS}"
+                f"{name} moves from its usual value ({usual:g}) in {active} week(s) of "
+                f"{len(values)}; tests need {MIN_ACTIVE_WEEKS}"
             )
     return ""
 
@@ -160,7 +164,8 @@ def _granger_tests(
     data = np.column_stack([y, x])
     try:
         results = grangercausalitytests(data, maxlag=max(GRANGER_LAGS))
-    except (ValueError, np.linalg.LinAlgError):
+    except (ValueError, np.linalg.LinAlgError, InfeasibleTestError):
+        # InfeasibleTestError (a RuntimeError): a lagged column is constant
         return
     for lag in GRANGER_LAGS:
         f_stat, p_value, _, _ = results[lag][0]["ssr_ftest"]

@@ -120,14 +120,28 @@ def test_one_week_of_ai_commits_is_not_tested_for_leading_incidents() -> None:
     evidence = time_series_tests(_weekly(share, incidents), None)
     assert not [t for t in evidence.tests if t.driver == "ai_commit_share"]
     assert (
-        "ai_commit_share is above zero in 1 week(s) of 60; tests need 8: no CCF or "
-        "Granger test of ai_commit_share -> code_caused_incidents" in evidence.skipped
+        "ai_commit_share moves from its usual value (0) in 1 week(s) of 60; tests need 8: "
+        "no CCF or Granger test of ai_commit_share -> code_caused_incidents" in evidence.skipped
     )
     assert any("no dose-response test" in reason for reason in evidence.skipped)
     # a driver active every week is still tested (here 20 commits a week never vary)
     assert not any(t.driver == "commits" for t in evidence.tests)
     busy = _weekly(share, incidents).assign(commits=rng.poisson(20, 60).astype(float))
     assert any(t.driver == "commits" for t in time_series_tests(busy, None).tests)
+
+
+def test_an_all_ai_history_with_one_empty_week_is_not_a_driver() -> None:
+    # Seen: the share is 1 every week but one, Granger's lagged column is constant, and
+    # statsmodels' InfeasibleTestError (a RuntimeError) ended `jevons analyze` with exit 1.
+    rng = np.random.default_rng(2)
+    share = np.ones(40)
+    share[-1] = 0.0
+    evidence = time_series_tests(_weekly(share, rng.poisson(1.0, 40).astype(float)), None)
+    assert not [t for t in evidence.tests if t.driver == "ai_commit_share"]
+    assert any(
+        reason.startswith("ai_commit_share moves from its usual value (1) in 1 week(s) of 40")
+        for reason in evidence.skipped
+    )
 
 
 def test_too_few_weeks_skips_every_test_and_says_why() -> None:
