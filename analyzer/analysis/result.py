@@ -240,7 +240,12 @@ class IncidentRates:
 
 @dataclasses.dataclass(frozen=True)
 class ModelTerm:
-    """One coefficient of the count model as an incidence rate ratio."""
+    """One coefficient of the count model as an incidence rate ratio.
+
+    ``method`` is ``wald`` for a model coefficient, ``exact conditional`` for a class
+    separated from the reference (no incident on one side): then ``irr`` is 0 or unknown
+    (infinite) and the finite limit is a bound.
+    """
 
     term: str
     irr: float | None
@@ -248,6 +253,7 @@ class ModelTerm:
     ci_high: float | None
     p_value: float | None
     p_holm: float | None
+    method: str = "wald"
 
 
 @dataclasses.dataclass(frozen=True)
