@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("names", nargs="*", help=f"any of: {', '.join(_modules())}")
     args = parser.parse_args(argv)
-    wanted = args.names or _modules()
+    wanted = [name.replace("-", "_") for name in args.names] or _modules()
     unknown = [n for n in wanted if f"bench_{n}" not in _modules() and n not in _modules()]
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")

@@ -1,8 +1,9 @@
 """How well the ``inducing`` links match a ground truth (the sample scenarios' ``truth.json``).
 
-Each incident of the truth has at most one true inducing commit; every ``inducing`` link
-Jevons made is either that commit (a true positive) or a false positive, and a true commit
-with no link is a false negative. On first-parent history the commit that counts is the
+Each incident of the truth has its true inducing commits (none for an incident with no code
+cause, one in the sample scenarios, sometimes several in a real oracle); every ``inducing``
+link Jevons made is either one of them (a true positive) or a false positive, and a true
+commit with no link is a false negative. On first-parent history the commit that counts is the
 mainline one that brought the change in (a merge, for work done on a branch).
 """
 
@@ -18,24 +19,24 @@ from analyzer.store import Store
 
 @dataclasses.dataclass(frozen=True)
 class IncidentScore:
-    """One incident: the true inducing commit (if any) and the ones linked."""
+    """One incident: its true inducing commits (none: no code cause) and the ones linked."""
 
     incident_id: str
     cause: str
-    truth: str | None
+    truth: frozenset[str]
     linked: frozenset[str]
 
     @property
     def true_positives(self) -> int:
-        return int(self.truth in self.linked)
+        return len(self.truth & self.linked)
 
     @property
     def false_positives(self) -> int:
-        return len(self.linked) - self.true_positives
+        return len(self.linked - self.truth)
 
     @property
     def false_negatives(self) -> int:
-        return int(self.truth is not None and self.truth not in self.linked)
+        return len(self.truth - self.linked)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,7 +75,7 @@ class LinkingAccuracy:
 
     def without_code_cause(self) -> list[IncidentScore]:
         """Incidents with no code cause that were nevertheless linked to an inducing commit."""
-        return [s for s in self.incidents if s.truth is None and s.linked]
+        return [s for s in self.incidents if not s.truth and s.linked]
 
 
 def score_inducing_links(
@@ -85,11 +86,7 @@ def score_inducing_links(
     A truth incident is matched to the stored incident whose id ends with its native id
     (the importers prefix ids with their source).
     """
-    linked: dict[str, set[str]] = defaultdict(set)
-    for incident_id, sha in store.query(
-        "SELECT incident_id, sha FROM incident_links WHERE role = 'inducing'"
-    ):
-        linked[incident_id].add(sha)
+    linked = inducing_links(store)
     stored = _stored_ids(store.query("SELECT incident_id FROM incidents"))
     scores, unmatched = [], []
     key = "inducing_mainline_commit" if first_parent else "inducing_commit"
@@ -103,11 +100,21 @@ def score_inducing_links(
             IncidentScore(
                 incident_id=incident_id,
                 cause=str(entry.get("cause", "")),
-                truth=entry.get(key),
-                linked=frozenset(linked.get(incident_id, ())),
+                truth=frozenset([entry[key]] if entry.get(key) else []),
+                linked=linked.get(incident_id, frozenset()),
             )
         )
     return LinkingAccuracy(tuple(scores), tuple(unmatched))
+
+
+def inducing_links(store: Store) -> dict[str, frozenset[str]]:
+    """The commits each incident is linked to as ``inducing`` (in any repository)."""
+    linked: dict[str, set[str]] = defaultdict(set)
+    for incident_id, sha in store.query(
+        "SELECT incident_id, sha FROM incident_links WHERE role = 'inducing'"
+    ):
+        linked[incident_id].add(sha)
+    return {incident_id: frozenset(shas) for incident_id, shas in linked.items()}
 
 
 def _stored_ids(rows: Iterable[tuple[Any, ...]]) -> dict[str, str]:
