@@ -1,9 +1,10 @@
 """Which changes are cosmetic: whitespace, blank lines and comments, per language.
 
 AG-SZZ blames only lines whose code changed. This module reduces source text to its code:
-comments removed (by each language's own comment syntax, outside string literals) and all
-whitespace removed, line by line. Two versions of a line (or a file) whose code is equal
-differ only cosmetically. The scanner is deliberately small: it knows line and block
+comments removed (by each language's own comment syntax, outside string literals) and the
+whitespace outside string literals removed, line by line; where indentation is syntax
+(Python), each statement keeps its nesting level. Two versions of a line (or a file) whose
+code is equal differ only cosmetically. The scanner is deliberately small: it knows line and block
 comments, string and character literals with backslash escapes, and Python docstrings;
 it is not a parser, and a construct it does not know is treated as code (never hidden).
 """
@@ -14,8 +15,6 @@ import dataclasses
 import re
 from pathlib import PurePosixPath
 
-_WHITESPACE = re.compile(r"\s+")
-
 
 @dataclasses.dataclass(frozen=True)
 class CommentSyntax:
@@ -25,6 +24,9 @@ class CommentSyntax:
     character and template literals (a backtick) may span lines, the others end at the
     line's end at the latest; ``raw_strings`` have no escapes and may span lines.
     ``docstrings``: a triple-quoted string that starts a line is documentation (Python).
+    ``indented_blocks``: indentation is syntax (Python): a line's nesting level is code,
+    so re-indenting a line into or out of a block is a change, while re-spacing a whole
+    block (two spaces to four) and re-indenting a continuation line are not.
     """
 
     name: str
@@ -33,6 +35,7 @@ class CommentSyntax:
     strings: tuple[str, ...] = ('"', "'")
     raw_strings: tuple[str, ...] = ()
     docstrings: bool = False
+    indented_blocks: bool = False
 
 
 _C_LIKE = CommentSyntax("c-like", line=("//",), block=(("/*", "*/"),))
@@ -40,7 +43,13 @@ _JS_LIKE = CommentSyntax("js-like", line=("//",), block=(("/*", "*/"),), strings
 _GO = CommentSyntax(
     "go", line=("//",), block=(("/*", "*/"),), strings=('"', "'"), raw_strings=("`",)
 )
-_PYTHON = CommentSyntax("python", line=("#",), strings=('"""', "'''", '"', "'"), docstrings=True)
+_PYTHON = CommentSyntax(
+    "python",
+    line=("#",),
+    strings=('"""', "'''", '"', "'"),
+    docstrings=True,
+    indented_blocks=True,
+)
 _HASH = CommentSyntax("hash", line=("#",))
 _PHP = CommentSyntax("php", line=("//", "#"), block=(("/*", "*/"),))
 _SQL = CommentSyntax("sql", line=("--",), block=(("/*", "*/"),))
@@ -89,8 +98,33 @@ def syntax_for(path: str) -> CommentSyntax:
 
 
 def code_lines(text: str, syntax: CommentSyntax) -> list[str]:
-    """Each line's code, comments and whitespace removed: ``""`` for a cosmetic-only line."""
-    return [_WHITESPACE.sub("", line) for line in _CodeScanner(text, syntax).lines()]
+    """Each line's code, comments and whitespace removed: ``""`` for a cosmetic-only line.
+
+    Where indentation is syntax, a line that starts a statement is prefixed with one tab
+    per nesting level (a tab is whitespace, so no code can hold one).
+    """
+    scanner = _CodeScanner(text, syntax)
+    code = scanner.lines()
+    if syntax.indented_blocks:
+        return _with_levels(text.split("\n"), code, scanner.starts)
+    return code
+
+
+def _with_levels(raw: list[str], code: list[str], starts: list[bool]) -> list[str]:
+    """Prefix each statement's code with its nesting level, read as Python's tokenizer
+    does: a stack of indentation widths (tabs to the next multiple of 8)."""
+    widths = [0]
+    leveled = []
+    for text, line, start in zip(raw, code, starts, strict=True):
+        if line and start:
+            width = len(text.expandtabs(8)) - len(text.expandtabs(8).lstrip())
+            while width < widths[-1]:
+                widths.pop()
+            if width > widths[-1]:
+                widths.append(width)
+            line = "\t" * (len(widths) - 1) + line
+        leveled.append(line)
+    return leveled
 
 
 def code_signature(text: str, syntax: CommentSyntax) -> str:
@@ -112,6 +146,11 @@ class _CodeScanner:
         self.syntax = syntax
         self.pos = 0
         self.out: list[list[str]] = [[]]
+        #: per line, whether it starts a statement: not inside brackets, a literal, or a
+        #: line continued by a backslash
+        self.starts: list[bool] = [True]
+        self.depth = 0
+        self.in_literal = False
         self.openers = sorted(
             [(d, "string") for d in syntax.strings]
             + [(d, "raw") for d in syntax.raw_strings]
@@ -131,17 +170,23 @@ class _CodeScanner:
             self._step()
         return ["".join(chars) for chars in self.out]
 
-    def _emit(self, chars: str, *, keep: bool) -> None:
+    def _emit(self, chars: str, *, keep: bool, code: bool = False) -> None:
         for char in chars:
             if char == "\n":
+                continued = "".join(self.out[-1]).rstrip().endswith("\\")
+                self.starts.append(self.depth == 0 and not self.in_literal and not continued)
                 self.out.append([])
-            elif keep:
-                self.out[-1].append(char)
+            elif keep and not (char == "\r" or (code and char.isspace())):
+                self.out[-1].append(char)  # a literal keeps its spaces: "a b" is not "ab"
+            if code and char in "([{":
+                self.depth += 1
+            elif code and char in ")]}":
+                self.depth = max(0, self.depth - 1)
 
     def _step(self) -> None:
         found = self.next_opener.search(self.text, self.pos) if self.next_opener else None
         stop = found.start() if found else len(self.text)
-        self._emit(self.text[self.pos : stop], keep=True)
+        self._emit(self.text[self.pos : stop], keep=True, code=True)
         self.pos = stop
         if found:
             self._consume(found.group(), self.kinds[found.group()])
@@ -158,7 +203,9 @@ class _CodeScanner:
         is_doc = self.syntax.docstrings and len(opener) == 3 and not "".join(self.out[-1]).strip()
         self._emit(opener, keep=not is_doc)
         self.pos += len(opener)
+        self.in_literal = True
         self._read_literal(opener, escapes=kind == "string", keep=not is_doc)
+        self.in_literal = False
 
     def _skip_to(self, closer: str, *, start: int, keep: bool) -> None:
         end = self.text.find(closer, start)

@@ -102,14 +102,19 @@ def test_commit_message_patterns_find_references_and_little_else(
 @pytest.mark.parametrize(
     ("path", "text", "code"),
     [
-        ("a.py", 'x = "# not a comment"  # a comment\n', ['x="#notacomment"', ""]),
+        ("a.py", 'x = "# not a comment"  # a comment\n', ['x="# not a comment"', ""]),
         (
             "a.py",
             'def f():\n    """Doc\n    more."""\n    return 1\n',
-            ["deff():", "", "", "return1", ""],
+            ["deff():", "", "", "\treturn1", ""],
         ),
-        ("a.ts", "const t = `a // b\nc`; // d\n", ["constt=`a//b", "c`;", ""]),
-        ("a.go", "s := `raw \\` // x\n/* c */ y := 1\n", ["s:=`raw\\`", "y:=1", ""]),
+        (
+            "a.py",
+            "if a:\n    x = [1,\n  2]\n    y = 1 + \\\n        2\n",
+            ["ifa:", "\tx=[1,", "2]", "\ty=1+\\", "2", ""],
+        ),
+        ("a.ts", "const t = `a // b\nc`; // d\n", ["constt=`a // b", "c`;", ""]),
+        ("a.go", "s := `raw \\` // x\n/* c */ y := 1\n", ["s:=`raw \\`", "y:=1", ""]),
         ("A.java", "int x = 1; /* multi\n line */ int y;\n", ["intx=1;", "inty;", ""]),
         ("a.c", "char c = '\"'; // q\n", ["charc='\"';", ""]),
         ("a.sql", "SELECT 1 -- why\n", ["SELECT1", ""]),
@@ -127,3 +132,23 @@ def test_a_change_is_cosmetic_only_if_the_code_is_unchanged() -> None:
     assert is_cosmetic_change(before, "def f(x):  # inc\n\n    return x+1\n", "m.py")
     assert not is_cosmetic_change(before, "def f(x):\n    return x + 2\n", "m.py")
     assert not is_cosmetic_change(before, "def f(x):\n    return x + 1\n# y = 2\ny = 2\n", "m.py")
+
+
+def test_a_space_inside_a_string_is_code() -> None:
+    before, after = 'cmd = "--rm --user=root"\n', 'cmd = "--rm --user=root "\n'
+    assert not is_cosmetic_change(before, after, "a.py")
+    assert not is_cosmetic_change('s = "a b";\n', 's = "ab";\n', "a.c")
+    assert is_cosmetic_change('s = "a b";\n', 's  =  "a b" ;\n', "a.c")
+
+
+def test_python_indentation_is_code_but_its_width_is_not() -> None:
+    block = "def f(x):\n    if x:\n        g()\n    h()\n"
+    assert is_cosmetic_change(block, block.replace("    ", "  "), "m.py")
+    assert is_cosmetic_change(block, block.replace("    ", "\t"), "m.py")
+    # h() moved into the if: the control flow changed
+    assert not is_cosmetic_change(block, block.replace("    h()", "        h()"), "m.py")
+    # the same in C is layout only
+    braces = "void f(int x) {\n    if (x) {\n        g();\n    }\n    h();\n}\n"
+    assert is_cosmetic_change(braces, braces.replace("    h()", "        h()"), "m.c")
+    call = "value = compute(a,\n                b)\n"
+    assert is_cosmetic_change(call, call.replace("                b", "    b"), "m.py")
