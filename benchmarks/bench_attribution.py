@@ -44,6 +44,7 @@ from analyzer.models import AUTHORSHIP_CLASSES
 from benchmarks.context import BenchContext
 from benchmarks.simple_markers import simple_marker
 from sample_repos import DEFAULT_SCENARIO, generate_scenario, list_scenarios
+from sample_repos.truth import scored_for_attribution
 
 COST_TARGET = 0.05
 PRECISION_TARGET = 0.98
@@ -57,7 +58,8 @@ def run(context: BenchContext) -> None:
     rules = load_rules()
     for name in list_scenarios():
         paths = generate_scenario(name)
-        truth = {c["sha"]: c for c in paths.load_truth()["commits"]}
+        commits = paths.load_truth()["commits"]
+        truth = {c["sha"]: c for c in scored_for_attribution(commits)}
         labels = label_repository(paths.repo, rules, "full")
         report = score_attribution(
             {sha: entry["class"] for sha, entry in truth.items()},
@@ -68,9 +70,16 @@ def run(context: BenchContext) -> None:
         unmarked = sum(
             1 for e in truth.values() if e["class"] in SCORED_CLASSES and not e["markers"]
         )
+        switched_off = len(commits) - len(truth)
         print(
             f"\n{name}: {len(truth)} commits (full history); {unmarked} AI commits carry no "
             "strong marker (such as Codex cloud's), so no rule can find them"
+            + (
+                f"; {switched_off} AI-assisted commits of a team that switched its trailers "
+                "off are left out (the telemetry band covers them)"
+                if switched_off
+                else ""
+            )
         )
         print(accuracy_table(report))
     real_repos = [Path(p) for p in os.environ.get("BENCH_REAL_REPOS", "").split(":") if p]

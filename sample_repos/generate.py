@@ -27,6 +27,7 @@ from sample_repos.history import Plan, plan_history
 from sample_repos.incidents import EXPORT_FILES, Links, render_exports
 from sample_repos.scaffold import OWNERSHIP_FILE, ownership
 from sample_repos.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
+from sample_repos.telemetry import TEAMS_FILE, TELEMETRY_FILES, render_telemetry
 from sample_repos.truth import commit_entries, incident_entries, truth_document
 
 PACKAGE_DIR = Path(__file__).parent
@@ -45,6 +46,14 @@ class ScenarioPaths:
     exports: Mapping[str, Path]
     ownership: Path
     truth: Path
+    telemetry: Mapping[str, Path] = dataclasses.field(default_factory=dict)
+    teams: Path | None = None
+
+    @property
+    def usage_files(self) -> list[Path]:
+        """The AI tools' usage exports (``jevons usage import``); with ``teams``, the
+        ``[usage] teams`` configuration that groups their people."""
+        return list(self.telemetry.values())
 
     @property
     def pagerduty(self) -> Path:
@@ -76,6 +85,8 @@ def scenario_paths(name: str, root: Path) -> ScenarioPaths:
         exports={source: root / path for source, path in EXPORT_FILES.items()},
         ownership=root / OWNERSHIP_FILE,
         truth=root / TRUTH_FILE,
+        telemetry={tool: root / path for tool, path in TELEMETRY_FILES.items()},
+        teams=root / TEAMS_FILE,
     )
 
 
@@ -172,10 +183,29 @@ def _generate_into(scenario: Scenario, root: Path, stamp: str) -> None:
         scenario, stamp, commits, incidents, result.snapshots, _demo_targets(scenario, commits)
     )
     truth["repository"]["head"] = run_git(repo, "rev-parse", "HEAD", env=env).strip()
+    for relative, text in render_telemetry(scenario, commits).items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    truth["telemetry"] = _telemetry_truth(scenario)
     (root / TRUTH_FILE).write_text(
         json.dumps(truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     (root / _STAMP).write_text(stamp + "\n")
+
+
+def _telemetry_truth(scenario: Scenario) -> dict[str, Any]:
+    settings = scenario.telemetry
+    return {
+        "files": dict(TELEMETRY_FILES),
+        "teams_file": TEAMS_FILE,
+        "accepted_per_committed_line": settings.accepted_per_committed_line,
+        "trailers_off": (
+            {"team": settings.trailers_off_team, "from": settings.trailers_off_from.isoformat()}
+            if settings.trailers_off_team is not None and settings.trailers_off_from is not None
+            else None
+        ),
+    }
 
 
 def _finish_repository(repo: Path, env: dict[str, str]) -> None:

@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import random
 
-from sample_repos.people import TEAM, AiTool, Person, available_tools
+from sample_repos.people import TEAM, TEAM_OF, AiTool, Person, available_tools
 from sample_repos.scenario import Scenario
 from sample_repos.services import PLATFORM, SERVICE_BY_NAME, SERVICES
 
@@ -143,6 +143,7 @@ class Change:
     fixes_incident: IncidentPlan | None = None
     awkward: str | None = None
     unmarked: bool = False
+    trailers_off: bool = False  # unmarked because the person's team switched trailers off
     failure_probability: float = 0.0
 
 
@@ -219,6 +220,7 @@ class Planner:
         ]
         self._plan_faults()
         self._plan_awkward()
+        self._switch_trailers_off()
         self._number_incidents()
         self.changes.sort(key=lambda c: (c.at, c.cid))
         return Plan(self.changes, self.branches, self.faults, self.incidents)
@@ -574,6 +576,25 @@ class Planner:
                 change.awkward = label
         self._hostile_incident_title()
 
+    def _switch_trailers_off(self) -> None:
+        """From the scenario's date, the team's AI-assisted changes carry no marker (the
+        tool is still used, and its telemetry still counts); review suggestions applied on
+        github.com keep GitHub's co-author line. Drawn from nothing, so the rest of the
+        plan does not move."""
+        telemetry = self.s.telemetry
+        if telemetry.trailers_off_team is None or telemetry.trailers_off_from is None:
+            return
+        for change in self.changes:
+            if (
+                change.klass == "ai_assisted"
+                and change.tool is not None
+                and change.tool.key not in _SUGGESTIONS  # GitHub writes those, not the team
+                and change.at.date() >= telemetry.trailers_off_from
+                and TEAM_OF.get(change.person.key) == telemetry.trailers_off_team
+            ):
+                change.unmarked = True
+                change.trailers_off = True
+
     def _hostile_incident_title(self) -> None:
         """One code-caused incident whose title carries markup, a link and a mention, as
         pasted alerts do: every report and page must show it as text. (Chosen without
@@ -591,6 +612,8 @@ class Planner:
 
 
 _SUGGESTIONS = ("copilot-review", "gemini-review")
+#: ``awkward`` of an AI-assisted commit whose team had switched its trailers off.
+TRAILERS_OFF = "trailers-off"
 HOSTILE_INCIDENT_TITLE = (
     "Receipts show <b>raw HTML</b> & [sign in again](http://evil.example/login) | @oncall"
 )

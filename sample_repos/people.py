@@ -103,6 +103,29 @@ TEAM: tuple[Person, ...] = (
     Person("cline", Identity("Cline Example", "cline@example.com"), tz_minutes=-300, weight=0.3),
 )
 
+#: The two teams the people work in (telemetry and the trailers switch are per team).
+TEAMS: dict[str, tuple[str, ...]] = {
+    "web": ("priya", "tomasz", "amara", "sofia", "kwame"),
+    "platform": ("diego", "meilin", "jonas", "devin", "cline"),
+}
+TEAM_OF: dict[str, str] = {key: team for team, keys in TEAMS.items() for key in keys}
+
+
+def github_login(person: Person) -> str:
+    """The person's GitHub login (what Copilot's telemetry names people by)."""
+    return f"{person.key}-example"
+
+
+def team_members(team: str) -> list[str]:
+    """Every address and login a team's people use: what ``[usage] teams`` lists."""
+    members: list[str] = []
+    for person in TEAM:
+        if TEAM_OF[person.key] == team:
+            members += [person.identity.email, *(v.email for v in person.variants)]
+            members.append(github_login(person))
+    return members
+
+
 GITHUB_WEB = Identity("GitHub", "noreply@github.com")
 DEPENDABOT = Identity("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
 RENOVATE = Identity("renovate[bot]", "29139614+renovate[bot]@users.noreply.github.com")

@@ -113,6 +113,23 @@ class Automation:
 
 
 @dataclasses.dataclass(frozen=True)
+class Telemetry:
+    """The AI tools' own usage exports, and a team that switches commit trailers off.
+
+    Telemetry counts, per person and day, the lines people accepted from each tool: the
+    lines of their AI-assisted changes times ``accepted_per_committed_line`` (some accepted
+    lines are rewritten before the commit), with a day of trying a tool now and then
+    (``exploring_share``) that leaves no commit at all. From ``trailers_off_from`` the team
+    ``trailers_off_team`` commits its AI-assisted changes without any marker.
+    """
+
+    accepted_per_committed_line: float = 1.15
+    exploring_share: float = 0.05
+    trailers_off_team: str | None = None
+    trailers_off_from: dt.date | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Scenario:
     """One sample repository's story and the numbers that produce it."""
 
@@ -130,6 +147,7 @@ class Scenario:
     size: SizeDistribution
     external: ExternalIncidents
     automation: Automation = dataclasses.field(default_factory=Automation)
+    telemetry: Telemetry = dataclasses.field(default_factory=Telemetry)
 
     @property
     def start_at(self) -> dt.datetime:
@@ -233,6 +251,7 @@ def scenario_from_mapping(data: Mapping[str, Any], *, source: str = "scenario") 
             size=SizeDistribution(**data["size"]),
             external=ExternalIncidents(**data["external"]),
             automation=Automation(**data.get("automation", {})),
+            telemetry=_telemetry(data.get("telemetry", {})),
         )
     except KeyError as exc:
         raise ScenarioError(f"{source}: missing key {exc}") from exc
@@ -240,6 +259,13 @@ def scenario_from_mapping(data: Mapping[str, Any], *, source: str = "scenario") 
         raise ScenarioError(f"{source}: {exc}") from exc
     _check(scenario, source)
     return scenario
+
+
+def _telemetry(table: Mapping[str, Any]) -> Telemetry:
+    values = dict(table)
+    if "trailers_off_from" in values:
+        values["trailers_off_from"] = _date(values["trailers_off_from"])
+    return Telemetry(**values)
 
 
 def _date(value: Any) -> dt.date:
@@ -258,5 +284,12 @@ def _check(scenario: Scenario, source: str) -> None:
         for after in (False, True):
             if not 0 <= scenario.failure.rate(klass, after) < 0.5:
                 problems.append(f"failure.{klass} must be a probability below 0.5")
+    off = scenario.telemetry
+    if (off.trailers_off_team is None) != (off.trailers_off_from is None):
+        problems.append("telemetry.trailers_off_team and trailers_off_from go together")
+    if off.trailers_off_from is not None and not (
+        scenario.adoption < off.trailers_off_from < scenario.end_at.date()
+    ):
+        problems.append("telemetry.trailers_off_from must fall after adoption, before the end")
     if problems:
         raise ScenarioError(f"{source}: " + "; ".join(problems))

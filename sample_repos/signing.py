@@ -11,7 +11,7 @@ import random
 
 from sample_repos.edits import Edit
 from sample_repos.fastimport import Signature
-from sample_repos.history import Change
+from sample_repos.history import TRAILERS_OFF, Change
 from sample_repos.messages import (
     MessageWriter,
     compose,
@@ -79,7 +79,11 @@ class CommitSigner:
     ) -> tuple[Signature, Signature, str, CommitRecord]:
         """Identities, dates and message of ``change``, and its truth record."""
         human = identity_variant(change, self.rng)
-        marking = change.tool.mark(self.rng, change.at.date(), human) if change.tool else Marking()
+        marking = (
+            change.tool.mark(self.rng, change.at.date(), human)
+            if change.tool and not change.unmarked
+            else Marking()
+        )
         subject, paragraphs = self._text(change, edit, reverts)
         trailers = self.writer.human_trailers(change) + list(marking.trailers)
         if marking.web_edit and edit.module:
@@ -126,7 +130,7 @@ class CommitSigner:
         )
         record.markers = self._markers(change, marking, author_id)
         record.weak_markers = self._weak_markers(change, trailers, committer_id)
-        record.awkward = change.awkward
+        record.awkward = TRAILERS_OFF if change.trailers_off else change.awkward
         return author, committer, message, record
 
     def _path_of(self, edit: Edit) -> str:
@@ -176,9 +180,9 @@ class CommitSigner:
 
     @staticmethod
     def _tool_name(change: Change) -> str | None:
-        if change.unmarked:
-            return "codex"
-        return change.tool.tool if change.tool else None
+        if change.tool is not None:
+            return change.tool.tool
+        return "codex" if change.unmarked else None
 
     @staticmethod
     def _markers(change: Change, marking: Marking, author: Identity) -> list[str]:

@@ -16,11 +16,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sample_repos.build import BuildResult
-from sample_repos.history import CODE_KINDS, Plan
+from sample_repos.history import CODE_KINDS, TRAILERS_OFF, Plan
 from sample_repos.incidents import EXPORT_FILES, Links
 from sample_repos.messages import incident_reference
+from sample_repos.people import TEAM, TEAM_OF
 from sample_repos.scenario import AI_CLASSES, CHANGE_CLASSES, Scenario
 from sample_repos.signing import CommitRecord
+
+#: The team of each address a person commits under (an agent's or a bot's: none).
+_TEAM_OF_EMAIL = {i.email: TEAM_OF[p.key] for p in TEAM for i in (p.identity, *p.variants)}
 
 TRUTH_VERSION = 1
 CLASSES = (*CHANGE_CLASSES, "automation")
@@ -28,6 +32,12 @@ CLASSES = (*CHANGE_CLASSES, "automation")
 
 def _iso(at: dt.datetime | None) -> str | None:
     return at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if at else None
+
+
+def scored_for_attribution(commits: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The commits attribution is scored on: all but those whose team switched trailers off.
+    No rule can find those by the team's choice; the telemetry band covers them."""
+    return [c for c in commits if c["awkward"] != TRAILERS_OFF]
 
 
 def commit_entries(
@@ -67,6 +77,7 @@ def _commit_entry(
         "markers": record.markers,
         "weak_markers": record.weak_markers,
         "awkward": record.awkward,
+        "team": _TEAM_OF_EMAIL.get(record.author.identity.email),
         "lines_added": added,
         "lines_deleted": deleted,
         "planned_lines": change.size if change else 0,

@@ -84,11 +84,21 @@ def share_band(
     )
 
 
+#: The commit tools (``ai_tool``) whose lines a telemetry tool counts: Copilot's IDE and CLI
+#: metrics, not its cloud agent, its review suggestions applied on github.com, or Autofix.
+#: A tool not listed here (the generic format's) counts commits of the same name.
+TELEMETRY_COVERS: Mapping[str, tuple[str, ...]] = {
+    "copilot": ("copilot-cli", "copilot-vscode"),
+    "claude-code": ("claude-code",),
+    "cursor": ("cursor",),
+}
+
+
 def tool_family(ai_tool: str | None, families: Iterable[str]) -> str | None:
-    """The telemetry tool a commit's tool belongs to: ``copilot-cli`` to ``copilot``."""
+    """The telemetry tool among ``families`` that counts a commit's tool, if any."""
     if not ai_tool:
         return None
-    return next((f for f in families if ai_tool == f or ai_tool.startswith(f"{f}-")), None)
+    return next((f for f in families if ai_tool in TELEMETRY_COVERS.get(f, (f,))), None)
 
 
 def weekly_bands(changes: pd.DataFrame, usage: pd.DataFrame, teams: Teams) -> pd.DataFrame:

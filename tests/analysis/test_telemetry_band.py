@@ -89,10 +89,13 @@ def test_a_true_share_telemetry_accounts_for_lies_in_the_band(
     assert band.marked_lines <= marked + unmarked_ai <= band.upper_lines
 
 
-def test_tool_families_group_a_vendors_products() -> None:
+def test_telemetry_counts_the_commit_tools_people_use_in_their_editor() -> None:
     assert tool_family("copilot-cli", TOOLS) == "copilot"
+    assert tool_family("copilot-review", TOOLS) is None  # applied on github.com
+    assert tool_family("copilot-agent", TOOLS) is None  # the cloud agent's own commits
     assert tool_family("claude-code", TOOLS) == "claude-code"
     assert tool_family("codex", TOOLS) is None
+    assert tool_family("codex", (*TOOLS, "codex")) == "codex"  # a generic export's tool
     assert tool_family(None, TOOLS) is None
 
 

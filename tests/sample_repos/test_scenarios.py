@@ -158,7 +158,8 @@ def test_ai_commits_carry_the_exact_markers_the_truth_lists(
     for commit in truth["commits"]:
         if commit["class"] not in ("ai_authored", "ai_assisted"):
             continue
-        unmarked += not commit["markers"]
+        # a team that switched its trailers off is counted apart (test below)
+        unmarked += not commit["markers"] and commit["awkward"] != "trailers-off"
         seen = log[commit["sha"]]
         for marker in commit["markers"]:
             if marker.startswith("author: "):
@@ -166,6 +167,37 @@ def test_ai_commits_carry_the_exact_markers_the_truth_lists(
             else:
                 assert marker in seen["body"], (commit["sha"], marker)
     assert unmarked < 0.05 * truth["figures"]["commits_by_class"]["ai_assisted"]
+
+
+_TOOL_ADDRESSES = (
+    "noreply@anthropic.com",
+    "claude-session:",
+    "cursoragent@cursor.com",
+    "made-with: cursor",
+    "amp@ampcode.com",
+    "aider@aider.chat",
+    "noreply@openai.com",
+    "223556219+copilot",
+    "google-labs-jules",
+)
+
+
+def test_a_team_that_switched_trailers_off_leaves_no_marker_from_that_day(
+    scenario: tuple[ScenarioPaths, dict[str, Any]], log: dict[str, dict[str, str]]
+) -> None:
+    _, truth = scenario
+    switched = [c for c in truth["commits"] if c["awkward"] == "trailers-off"]
+    off = truth["telemetry"]["trailers_off"]
+    if off is None:
+        assert switched == []
+        return
+    assert len(switched) > 30
+    for commit in switched:
+        assert commit["class"] == "ai_assisted" and commit["tool"] is not None
+        assert (commit["team"], commit["markers"]) == (off["team"], [])
+        assert commit["authored_at"][:10] >= off["from"] or commit["delivery"] == "squash"
+        body = log[commit["sha"]]["body"].lower()
+        assert not any(marker in body for marker in _TOOL_ADDRESSES), commit["sha"]
 
 
 def test_agents_author_their_commits_under_their_real_identities(
@@ -207,7 +239,7 @@ def test_awkward_cases_are_present_and_labelled_human(
     _, truth = scenario
     awkward = {}
     for commit in truth["commits"]:
-        if commit["awkward"]:
+        if commit["awkward"] and commit["awkward"] != "trailers-off":  # AI, tested apart
             awkward.setdefault(commit["awkward"], []).append(commit)
             assert commit["class"] == "human", commit["sha"]
     assert set(awkward) >= {
