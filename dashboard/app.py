@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import context, data, sidebar
-from dashboard.wording import escape_markdown
+from dashboard.escaping import escape_markdown
 
 # Not "pages/": Streamlit would also discover that folder on its own and run a page opened
 # by its URL without this script (no navigation, no filters).

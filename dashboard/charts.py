@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from dashboard.wording import CLASS_LABELS, class_label
+from analyzer.wording import CLASS_LABELS, class_label
 
 #: What the chart functions return: one chart or layers of them, as Altair types them.
 Figure = alt.Chart | alt.LayerChart | alt.FacetChart

@@ -18,8 +18,8 @@ from analyzer.analysis import AnalysisResult
 from analyzer.errors import StoreLockedError
 from analyzer.scope import Scope
 from dashboard import data
+from dashboard.escaping import escape_markdown
 from dashboard.store_state import StoreState
-from dashboard.wording import escape_markdown
 
 ALL = "(all)"
 REPO_KEY = "filter_repo"

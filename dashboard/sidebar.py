@@ -8,8 +8,8 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import context
+from dashboard.escaping import one_line
 from dashboard.store_state import StoreState
-from dashboard.wording import one_line
 
 FULL_RANGE_KEY = "_jevons_full_date_range"
 

@@ -19,8 +19,8 @@ from analyzer.analysis import (
     Estimate,
     TestResult,
 )
+from analyzer.wording import class_label
 from dashboard.charts import class_order
-from dashboard.wording import class_label
 
 _INTERVAL_COLUMNS = ["authorship", "label", "value", "ci_low", "ci_high", "n"]
 

@@ -40,21 +40,18 @@ from analyzer.analysis.result import (
     evidence_rank,
 )
 from analyzer.models import AI_CLASSES
+from analyzer.wording import (
+    NOT_KNOWN,
+    class_words,
+    figures,
+    interval,
+    number,
+    percent,
+    percent_interval,
+    signed,
+)
 
 ALPHA = 0.05
-CLASS_WORDS = {
-    "ai_assisted": "AI-assisted",
-    "ai_authored": "AI-authored",
-    "human": "human",
-    "automation": "automation (bot)",
-    "unattributed": "unattributed",
-}
-
-
-def class_words(authorship: str) -> str:
-    """The class as a reader says it (a label from a custom rule is shown as it is)."""
-    return CLASS_WORDS.get(authorship, authorship)
-
 
 MARKER_CAVEAT = (
     "AI use that leaves no marker is counted as human, so the comparison may understate "
@@ -130,19 +127,8 @@ def period_text(period: Period, joiner: str = " to ") -> str:
     return f"{period.start}{joiner}{period.end - dt.timedelta(days=1)}"
 
 
-def ci_text(low: float | None, high: float | None, fmt: str = "{:.2f}") -> str:
-    """``95% CI a to b`` (a dash would read as a minus sign), or a note that there is none."""
-    if low is None or high is None:
-        return "no interval"
-    return f"95% CI {fmt.format(low)} to {fmt.format(high)}"
-
-
 def _significant(p_holm: float | None) -> bool:
     return p_holm is not None and p_holm < ALPHA
-
-
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
 
 
 def _adoption_findings(adoption: Adoption) -> Iterator[Finding]:
@@ -153,8 +139,9 @@ def _adoption_findings(adoption: Adoption) -> Iterator[Finding]:
     yield make_finding(
         "ai_adoption",
         "adoption",
-        f"The AI share of commits was {_pct(before)} before {adoption.date} and "
-        f"{_pct(after)} after ({adoption.method} adoption point)",
+        f"The AI share of commits was {percent(before, missing=NOT_KNOWN)} before "
+        f"{adoption.date} and {percent(after, missing=NOT_KNOWN)} after ({adoption.method} "
+        "adoption point)",
         "co_occurrence",
         adoption.description,
         effect=Estimate(change),
@@ -173,12 +160,15 @@ def _growth_findings(growth: Growth, adoption: Adoption) -> Iterator[Finding]:
             continue
         acc = rate.acceleration
         verb = "grew" if rate.kind == "stock" else "ran at"
+        after, before, change = (
+            number(v, missing=NOT_KNOWN)
+            for v in (rate.per_month_after, rate.per_month_before, acc.value)
+        )
         yield make_finding(
             f"growth_{rate.metric}",
             "growth",
-            f"{_METRIC_WORDS[rate.metric]} {verb} {_num(rate.per_month_after)} a month "
-            f"{when} against {_num(rate.per_month_before)} before (change "
-            f"{_num(acc.value)}, {ci_text(acc.ci_low, acc.ci_high, '{:.1f}')})",
+            f"{_METRIC_WORDS[rate.metric]} {verb} {after} a month {when} against {before} "
+            f"before (change {change}, {interval(acc.ci_low, acc.ci_high, digits=1)})",
             "co_occurrence",
             "monthly growth before/after, OLS with HAC errors",
             effect=acc,
@@ -226,7 +216,7 @@ def _incident_load_findings(
         effect = Estimate(its.effect, its.ci_low, its.ci_high)
         claim += (
             f" (incidents per change at adoption x{its.effect:.2f}, "
-            f"{ci_text(its.ci_low, its.ci_high)})"
+            f"{interval(its.ci_low, its.ci_high)})"
         )
     yield make_finding(
         "incident_load",
@@ -256,7 +246,7 @@ def _failure_findings(comparisons: Sequence[Comparison], model: CountModel) -> I
                 "change_failure_rate",
                 f"{words} changes were linked to incidents {term.irr:.1f}x as often as human "
                 f"changes of similar size in similar places "
-                f"({ci_text(term.ci_low, term.ci_high, '{:.1f}')})",
+                f"({interval(term.ci_low, term.ci_high, digits=1)})",
                 "controlled_attribution",
                 f"{model.family}: {model.formula}",
                 effect=Estimate(term.irr, term.ci_low, term.ci_high),
@@ -279,15 +269,14 @@ def _comparison_finding(comparison: Comparison, key: str, topic: str, template: 
     ratio = comparison.ratio
     shown = "n/a" if ratio is None else f"{ratio:.1f}x"
     claim = template.format(ratio=shown)
-    interval = ci_text(comparison.ci_low, comparison.ci_high, "{:.1f}")
+    ci = interval(comparison.ci_low, comparison.ci_high, digits=1)
     if _significant(comparison.p_holm):
         level: EvidenceLevel = "direct_attribution"
-        claim = f"{claim} ({interval})"
+        claim = f"{claim} ({ci})"
     else:
         level = "co_occurrence"
-        claim = (
-            f"{claim} ({interval}, Holm p={_num(comparison.p_holm, '{:.2g}')}): no difference shown"
-        )
+        p_holm = figures(comparison.p_holm, missing=NOT_KNOWN)
+        claim = f"{claim} ({ci}, Holm p={p_holm}): no difference shown"
     return make_finding(
         key,
         topic,
@@ -329,9 +318,10 @@ def _churn_findings(churn: dict[str, ClassChurn]) -> Iterator[Finding]:
             yield make_finding(
                 f"churn_{window}_{cls}",
                 "churn",
-                f"{_pct(share.value)} of {class_words(cls)} added lines were rewritten within "
-                f"{window} ({ci_text(share.ci_low, share.ci_high, '{:.0%}')}) against "
-                f"{_pct(base.value)} of human lines",
+                f"{percent(share.value, missing=NOT_KNOWN)} of {class_words(cls)} added lines "
+                f"were rewritten within {window} "
+                f"({percent_interval(share.ci_low, share.ci_high)}) against "
+                f"{percent(base.value, missing=NOT_KNOWN)} of human lines",
                 "co_occurrence",
                 "ratio of rewritten to added lines, commit-level robust interval",
                 effect=Estimate(share.value, share.ci_low, share.ci_high),
@@ -370,8 +360,9 @@ def _decomposition_findings(decomposition: Decomposition) -> Iterator[Finding]:
         yield make_finding(
             f"decomposition_{name}",
             "decomposition",
-            f"{_signed(effect.value)} code-caused incidents {between} come from {texts[name]} "
-            f"({ci_text(effect.ci_low, effect.ci_high, '{:+.1f}')}){tail}",
+            f"{signed(effect.value, missing=NOT_KNOWN)} code-caused incidents {between} come "
+            f"from {texts[name]} "
+            f"({interval(effect.ci_low, effect.ci_high, digits=1, sign=True)}){tail}",
             level,
             decomposition.method,
             effect=effect,
@@ -383,7 +374,8 @@ def _decomposition_findings(decomposition: Decomposition) -> Iterator[Finding]:
         "unlinked_incidents",
         "decomposition",
         f"Incidents with no code cause went from {unlinked.period_a} to {unlinked.period_b} "
-        f"{between} ({ci_text(unlinked.change.ci_low, unlinked.change.ci_high, '{:+.0f}')}); "
+        f"{between} "
+        f"({interval(unlinked.change.ci_low, unlinked.change.ci_high, digits=0, sign=True)}); "
         "no commit is linked to them",
         "co_occurrence",
         "incidents without an inducing link, by creation date",
@@ -412,10 +404,10 @@ def _time_series_findings(evidence: TimeSeriesEvidence) -> Iterator[Finding]:
         )
         claim = (
             f"Changes in {words} lead code-caused incidents ({best.name}, Holm "
-            f"p={_num(best.p_holm, '{:.2g}')})"
+            f"p={figures(best.p_holm, missing=NOT_KNOWN)})"
             if level == "temporal_precedence"
             else f"No lead of {words} over code-caused incidents survives correction "
-            f"({len(leads)} tests, smallest Holm p={_num(best.p_holm, '{:.2g}')})"
+            f"({len(leads)} tests, smallest Holm p={figures(best.p_holm, missing=NOT_KNOWN)})"
         )
         yield make_finding(
             f"precedence_{driver}",
@@ -443,7 +435,7 @@ def _time_series_findings(evidence: TimeSeriesEvidence) -> Iterator[Finding]:
             "dose_response",
             "time_series",
             f"Code-caused incidents per change scale x{dose.effect:.2f} from a week with no "
-            f"AI commits to one with only AI commits ({ci_text(dose.ci_low, dose.ci_high)})"
+            f"AI commits to one with only AI commits ({interval(dose.ci_low, dose.ci_high)})"
             + ("" if supported else ": no dose-response shown"),
             "dose_response" if supported else "co_occurrence",
             dose.note,
@@ -453,11 +445,3 @@ def _time_series_findings(evidence: TimeSeriesEvidence) -> Iterator[Finding]:
             p_value=dose.p_value,
             p_holm=dose.p_holm,
         )
-
-
-def _num(value: float | None, fmt: str = "{:,.1f}") -> str:
-    return "n/a" if value is None else fmt.format(value)
-
-
-def _signed(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.1f}"

@@ -13,8 +13,15 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from analyzer.analysis.findings import CLASS_WORDS, period_text
-from analyzer.analysis.result import EVIDENCE_TAGS, EVIDENCE_WORDS, AnalysisResult, Estimate
+from analyzer.analysis.findings import period_text
+from analyzer.analysis.result import (
+    EVIDENCE_TAGS,
+    EVIDENCE_WORDS,
+    AnalysisResult,
+    ClassProportion,
+    Estimate,
+)
+from analyzer.wording import NOT_KNOWN, class_words, interval, percent, signed
 
 
 def render_summary(result: AnalysisResult) -> RenderableType:
@@ -60,7 +67,7 @@ def _coverage(result: AnalysisResult) -> Table:
         f"{coverage.incidents:,} ({coverage.incidents_with_code_cause:,} with a code cause)",
     )
     shares = ", ".join(
-        f"{CLASS_WORDS.get(c, c)} {s.commit_share:.0%}"
+        f"{class_words(c)} {s.commit_share:.0%}"
         for c, s in adoption.share_by_class.items()
         if s.commit_share is not None
     )
@@ -87,14 +94,23 @@ def _failure_rates(result: AnalysisResult) -> Table:
     for cls, prop in result.change_failure_rate.items():
         per_kloc = rates.get(cls)
         table.add_row(
-            CLASS_WORDS.get(cls, escape(cls)),
-            f"{prop.n:,}",
-            f"{prop.count:,}",
-            _pct(prop.rate),
-            f"{_pct(prop.ci_low)} to {_pct(prop.ci_high)}",
+            *_proportion_cells(cls, prop),
             "" if per_kloc is None or per_kloc.per_kloc is None else f"{per_kloc.per_kloc:.2f}",
         )
     return table
+
+
+def _proportion_cells(cls: str, prop: ClassProportion) -> tuple[str, ...]:
+    """Class, changes, how many, the share and its interval, as the two rate tables show them."""
+    return (
+        escape(class_words(cls)),
+        f"{prop.n:,}",
+        f"{prop.count:,}",
+        percent(prop.rate, 1, missing=NOT_KNOWN),
+        interval(
+            prop.ci_low, prop.ci_high, digits=1, scale=100.0, unit="%", prefix="", missing=NOT_KNOWN
+        ),
+    )
 
 
 def _revert_rates(result: AnalysisResult) -> Table:
@@ -103,11 +119,7 @@ def _revert_rates(result: AnalysisResult) -> Table:
         table.add_column(column)
     for cls, prop in result.reverts.by_class.items():
         table.add_row(
-            CLASS_WORDS.get(cls, escape(cls)),
-            f"{prop.n:,}",
-            f"{prop.count:,}",
-            _pct(prop.rate),
-            f"{_pct(prop.ci_low)} to {_pct(prop.ci_high)}",
+            *_proportion_cells(cls, prop),
         )
     return table
 
@@ -129,7 +141,13 @@ def _decomposition(result: AnalysisResult) -> Table:
         ("  no code cause", d.unlinked_incidents.change),
     ]
     for name, estimate in rows:
-        table.add_row(name, _signed(estimate.value), _interval(estimate))
+        table.add_row(
+            name,
+            signed(estimate.value, missing=NOT_KNOWN),
+            interval(
+                estimate.ci_low, estimate.ci_high, digits=1, sign=True, prefix="", missing=NOT_KNOWN
+            ),
+        )
     return table
 
 
@@ -140,17 +158,3 @@ def _findings(result: AnalysisResult) -> Table:
     for finding in result.findings:
         table.add_row(EVIDENCE_TAGS[finding.evidence_level], escape(finding.statement))
     return table
-
-
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1%}"
-
-
-def _signed(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.1f}"
-
-
-def _interval(estimate: Estimate) -> str:
-    if estimate.ci_low is None or estimate.ci_high is None:
-        return "n/a"
-    return f"{estimate.ci_low:+.1f} to {estimate.ci_high:+.1f}"

@@ -17,7 +17,6 @@ an AI class riskier than human changes of like size and place; co-occurrence oth
 
 from __future__ import annotations
 
-from analyzer.analysis.findings import ci_text, class_words
 from analyzer.analysis.result import (
     EVIDENCE_WORDS,
     Comparison,
@@ -29,6 +28,7 @@ from analyzer.analysis.result import (
     Verdict,
 )
 from analyzer.models import AI_CLASSES
+from analyzer.wording import class_words, interval
 
 _DRIVERS: dict[str, Driver] = {"volume": "volume", "mix": "mix", "rate": "rate"}
 MIN_INCIDENTS = 10
@@ -120,9 +120,9 @@ def _code_verdict(
     top, runner = ranked[0], ranked[1]
     best = effects[top]
     share = (best.value or 0.0) / code
-    interval = ci_text(best.ci_low, best.ci_high, "{:+.1f}")
+    ci = interval(best.ci_low, best.ci_high, digits=1, sign=True)
     reasons.append(
-        f"{top} explains {best.value or 0.0:+.1f} ({interval}) of the code-caused change, "
+        f"{top} explains {best.value or 0.0:+.1f} ({ci}) of the code-caused change, "
         + (
             f"{share:.0%}"
             if share <= 1
@@ -144,7 +144,7 @@ def _code_verdict(
         statement=(
             f"Code-caused incidents changed by {code:+.1f} from {labels[0]} to {labels[1]}; "
             + ("most of it" if share <= 1 else "the largest part, which other effects offset")
-            + f" ({best.value or 0.0:+.1f}, {interval}) is"
+            + f" ({best.value or 0.0:+.1f}, {ci}) is"
             f" {_EFFECT_WORDS[top]}{detail}; evidence: {EVIDENCE_WORDS[level]}."
         ),
         explained_share=share,
@@ -165,7 +165,7 @@ def _level_and_detail(
     ]
     if controlled:
         parts = ", ".join(
-            f"{class_words(t.term)} {t.irr:.1f}x ({ci_text(t.ci_low, t.ci_high, '{:.1f}')})"
+            f"{class_words(t.term)} {t.irr:.1f}x ({interval(t.ci_low, t.ci_high, digits=1)})"
             for t in controlled
         )
         return (
@@ -177,7 +177,8 @@ def _level_and_detail(
     ]
     if riskier:
         parts = ", ".join(
-            f"{class_words(c.authorship)} {c.ratio:.1f}x ({ci_text(c.ci_low, c.ci_high, '{:.1f}')})"
+            f"{class_words(c.authorship)} {c.ratio:.1f}x "
+            f"({interval(c.ci_low, c.ci_high, digits=1)})"
             for c in riskier
         )
         return "direct_attribution", f" (AI changes' failure rate against human: {parts})"

@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 
 from analyzer.reports.escaping import markdown_text
-from dashboard.wording import class_label, number, percent, signed
+from analyzer.wording import class_label, number, percent, signed
 
 #: Characters of untrusted text kept where a template does not say (``clip``).
 DEFAULT_LIMIT = 120

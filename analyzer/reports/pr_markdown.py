@@ -16,7 +16,7 @@ from typing import Any
 from analyzer.reports.markdown import Md, markdown_environment
 from analyzer.reports.pr_history import FileHistory, LinkedIncident
 from analyzer.reports.pr_model import FileDelta, PrReport
-from dashboard.wording import class_label, percent
+from analyzer.wording import class_label, percent
 
 #: GitHub's limit for an issue or pull-request comment body.
 GITHUB_COMMENT_LIMIT = 65_536

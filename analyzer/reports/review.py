@@ -34,7 +34,7 @@ from analyzer.reports.review_data import (
 )
 from analyzer.scope import Scope
 from analyzer.store import Store, open_store
-from dashboard.wording import class_label, interval, number, p_value, percent, signed
+from analyzer.wording import class_label, interval, number, p_value, percent, points, signed
 
 TEMPLATE = "review.html.j2"
 ALL_REPOSITORIES = "All repositories"
@@ -169,12 +169,9 @@ def row_value(row: Row, which: str) -> str:
 
 def row_change(row: Row) -> str:
     """The change from the previous period: points for shares, else a signed number."""
-    change = row.change
-    if change is None:
-        return "–"
     if row.kind == "share":
-        return f"{change * 100:+.1f} pts"
-    return signed(change, 0 if row.kind == "count" else 1)
+        return points(row.change)
+    return signed(row.change, 0 if row.kind == "count" else 1)
 
 
 _FORMATS: dict[str, Callable[[float | None], str]] = {

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from analyzer.analysis import CLASS_ORDER, Decomposition, Estimate
 from analyzer.reports import svg
 from analyzer.reports.review_data import ReviewPeriods, ScopeData, shown_months
-from dashboard.wording import class_label
+from analyzer.wording import class_label, percent
 
 CLASS_COLOURS = dict(
     zip(CLASS_ORDER, ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#bab0ac"), strict=True)
@@ -23,10 +23,6 @@ CLASS_COLOURS = dict(
 
 def _count(value: float) -> str:
     return f"{value:,.0f}"
-
-
-def _share(value: float) -> str:
-    return f"{value:.0%}"
 
 
 def _months(frame: pd.DataFrame) -> list[str]:
@@ -84,7 +80,7 @@ def ai_share_chart(scope: ScopeData, periods: ReviewPeriods) -> Markup | None:
         labels,
         lines,
         y_label="share",
-        fmt=_share,
+        fmt=percent,
         highlight=_band(months, periods),
         marker=marker,
         marker_label="AI adoption",
@@ -202,7 +198,7 @@ def failure_rate_chart(scope: ScopeData) -> Markup | None:
         "Change failure rate by class (95% Wilson intervals)",
         rows,
         x_label="share of changes with an inducing link",
-        fmt=lambda v: f"{v:.1%}",
+        fmt=lambda v: percent(v, 1),
     )
 
 

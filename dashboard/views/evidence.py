@@ -7,7 +7,7 @@ import streamlit as st
 
 from analyzer.analysis import EVIDENCE_LADDER, EVIDENCE_WORDS, AnalysisResult
 from dashboard import blocks, context, tables
-from dashboard.wording import escape_markdown
+from dashboard.escaping import escape_markdown
 
 CANNOT_SHOW = (
     "Cause: every figure here is an association in this history. Even the strongest rung "

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from analyzer.analysis import AnalysisResult
+from analyzer.wording import class_label, number, percent
 from dashboard import blocks, charts, context
-from dashboard.wording import class_label, escape_markdown, number, percent
+from dashboard.escaping import escape_markdown
 
 FLOWS = {
     "commits": "Commits",

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import blocks, charts, context, data, tables
-from dashboard.wording import escape_markdown, one_line
+from dashboard.escaping import escape_markdown, one_line
 
 TOP = 20
 

@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from analyzer.analysis import AnalysisResult
+from analyzer.wording import class_label, number, percent
 from dashboard import blocks, charts, context, data
-from dashboard.wording import class_label, escape_markdown, number, one_line, percent
+from dashboard.escaping import escape_markdown, one_line
 
 ROLE_WORDS = {"fix": "Fix", "inducing": "Inducing", "related": "Related"}
 METHOD_WORDS = {

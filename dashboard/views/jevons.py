@@ -6,9 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from analyzer.analysis import Decomposition
+from analyzer.wording import interval, number, signed
 from dashboard import blocks, charts, context, data, tables
+from dashboard.escaping import escape_markdown
 from dashboard.filters import quarters
-from dashboard.wording import escape_markdown, interval, number, signed
 
 AROUND_ADOPTION = "Before and after AI adoption"
 TWO_QUARTERS = "Two quarters"

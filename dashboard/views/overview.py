@@ -9,8 +9,9 @@ import streamlit as st
 
 from analyzer.analysis import EVIDENCE_WORDS, AnalysisResult
 from analyzer.scope import Scope
+from analyzer.wording import interval, number, percent, points, signed
 from dashboard import blocks, charts, context, data, tables
-from dashboard.wording import escape_markdown, interval, number, percent, signed
+from dashboard.escaping import escape_markdown
 
 DRIVER_WORDS = {
     "volume": "more changes shipped (volume)",
@@ -48,7 +49,7 @@ def headline_metrics(result: AnalysisResult) -> None:
         percent(after if after is not None else adoption.ai_commit_share_before),
         delta=None
         if adoption.date is None or after is None or adoption.ai_commit_share_before is None
-        else f"{(after - adoption.ai_commit_share_before) * 100:+.0f} pts vs before",
+        else f"{points(after - adoption.ai_commit_share_before, 0)} vs before",
         delta_color="off",
         help=escape_markdown(adoption.description),
     )

@@ -12,7 +12,7 @@ import pytest
 
 from analyzer.analysis import analyze
 from analyzer.scope import Scope
-from dashboard.wording import escape_markdown
+from dashboard.escaping import escape_markdown
 from tests.dashboard.conftest import STORE_BUILD_TIMEOUT, DashboardStores
 from tests.dashboard.pages import (
     PAGES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.wording import escape_markdown
+from dashboard.escaping import escape_markdown
 from tests.dashboard.pages import metric, open_app, rerun, show, table, texts
 from tests.support.scope_repos import ScopedStore, build_scoped_store
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from dashboard.wording import escape_markdown, one_line
+from dashboard.escaping import escape_markdown, one_line
 from tests.dashboard.conftest import HOSTILE, STORE_BUILD_TIMEOUT, DashboardStores
 from tests.dashboard.pages import PAGES, open_app, rerun, show, table, texts
 
