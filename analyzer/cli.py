@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -23,6 +23,9 @@ from analyzer.interruption import (
     was_interrupted,
 )
 from analyzer.terminal import SafeConsole, print_plain
+
+if TYPE_CHECKING:
+    from analyzer.store import Store
 
 app = typer.Typer(
     name="jevons",
@@ -70,12 +73,6 @@ WIDE_TABLE_COLUMNS = 160
 def _echo(text: str, nl: bool = True) -> None:
     """Print a line of plain text to stdout, control characters neutralised."""
     print_plain(SafeConsole(), text, end="\n" if nl else "")
-
-
-def _db(db: Path | None) -> Path:
-    from analyzer.store import default_db_path
-
-    return db if db is not None else default_db_path()
 
 
 def _not_built(part: str) -> None:
@@ -132,7 +129,7 @@ def mine(
         with ConsoleObserver(err_console, show_progress=err_console.is_terminal) as observer:
             summaries = mine_repositories(
                 repos,
-                db=_db(db),
+                db=db,
                 history=history,
                 workers=workers,
                 scheduler=scheduler,
@@ -155,9 +152,11 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Write every table of the store as Parquet."""
+    from analyzer.store import open_store
     from analyzer.store.export import export_parquet
 
-    for table in export_parquet(parquet, db=_db(db)):
+    store = open_store(db, read_only=True, missing="error")
+    for table in export_parquet(parquet, db=store):
         _echo(f"{table.table}: {table.rows:,} rows -> {table.path}")
 
 
@@ -167,8 +166,11 @@ def attribute(db: DbOption = None, config: ConfigOption = None) -> None:
     from analyzer.attribution import relabel_commits
     from analyzer.attribution.tables import relabel_table
     from analyzer.config import load_config
+    from analyzer.store import open_store
 
-    result = relabel_commits(db=_db(db), config=load_config(file=config))
+    settings = load_config(file=config)
+    store = open_store(db, read_only=False, missing="error")
+    result = relabel_commits(db=store, config=settings)
     SafeConsole().print(relabel_table(result))
 
 
@@ -197,8 +199,11 @@ def attribution_explain(
     from analyzer.attribution import explain_commit
     from analyzer.attribution.tables import explanation_text
     from analyzer.config import load_config
+    from analyzer.store import open_store
 
-    explanation = explain_commit(sha, db=_db(db), config=load_config(file=config), repo=repo)
+    settings = load_config(file=config)
+    store = open_store(db, read_only=True, missing="error")
+    explanation = explain_commit(sha, db=store, config=settings, repo=repo)
     SafeConsole().print(explanation_text(explanation))
 
 
@@ -229,7 +234,7 @@ def incidents_import(
 
     summary = import_incidents(
         files,
-        db=_db(db),
+        db=db,
         format=format,
         timezone=timezone,
         skip_invalid=skip_invalid,
@@ -267,7 +272,7 @@ def usage_import(
     """
     from analyzer.usage import import_usage
 
-    for done in import_usage(files, db=_db(db), format=format, team=team):
+    for done in import_usage(files, db=db, format=format, team=team):
         _echo(done.line)
 
 
@@ -291,10 +296,12 @@ def link(
     """Link incidents to the commits that fixed and introduced them, and measure churn."""
     from analyzer.config import load_config
     from analyzer.linking import compute_churn, link_incidents
+    from analyzer.store import open_store
 
     settings = load_config(file=config)
+    store = open_store(db, read_only=False, missing="error")
     summary = link_incidents(
-        _db(db),
+        store,
         fix_patterns=fix_pattern,
         ownership=ownership,
         szz_variant=szz_variant,
@@ -302,7 +309,7 @@ def link(
     )
     lines = summary.lines()
     if churn:
-        lines += compute_churn(_db(db), config=settings).lines()
+        lines += compute_churn(store, config=settings).lines()
     for line in lines:
         _echo(line)  # whole lines: a log or a pipe gets no mid-sentence breaks
 
@@ -333,6 +340,7 @@ def analyze(
     from analyzer.config import load_config
     from analyzer.errors import AnalysisError
     from analyzer.scope import Scope
+    from analyzer.store import open_store
 
     settings = load_config(file=config).analysis
     if adoption_date is not None:
@@ -344,18 +352,19 @@ def analyze(
     scope = Scope(
         date_from=date_from, date_to=date_to, repo=repo, path_prefix=path_prefix, service=service
     )
-    result = run_analysis(_db(db), scope, config=settings)
-    _warn_of_unknown_service(_db(db), service)
+    store = open_store(db, read_only=True, missing="error")
+    result = run_analysis(store, scope, config=settings)
+    _warn_of_unknown_service(store, service)
     if as_json:
         _echo(result.to_json())
     else:
         SafeConsole().print(render_summary(result))
 
 
-def _warn_of_unknown_service(db: Path, service: str | None) -> None:
+def _warn_of_unknown_service(store: Store, service: str | None) -> None:
     from analyzer.analysis.run import unknown_service_warning
 
-    warning = unknown_service_warning(db, service)
+    warning = unknown_service_warning(store, service)
     if warning:
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
 
@@ -394,7 +403,7 @@ def report_pr(
         head,
         repo=repo,
         out=out,
-        db=_db(db),
+        db=db,
         redact_incidents=redact_incidents,
         config=load_config(file=config),
     )
@@ -432,12 +441,14 @@ def report_review(
     from analyzer.config import load_config
     from analyzer.reports.review import write_review
     from analyzer.scope import Scope
+    from analyzer.store import open_store
 
     scope = Scope(
         date_from=date_from, date_to=date_to, repo=repo, path_prefix=path_prefix, service=service
     )
-    review = write_review(scope, out=out, db=_db(db), config=load_config(file=config).analysis)
-    _warn_of_unknown_service(review.store_path, service)
+    store = open_store(db, read_only=True, missing="error")
+    review = write_review(scope, out=out, db=store, config=load_config(file=config).analysis)
+    _warn_of_unknown_service(store, service)
     verdict = review.combined.result.verdict
     err_console.print(
         escape(f"review of {review.periods.current.label} ({verdict.primary_driver}) -> {out}"),
@@ -455,8 +466,9 @@ def dashboard(
 ) -> None:
     """Open the Streamlit dashboard on the store (read-only)."""
     from analyzer.dashboard_launch import launch_dashboard
+    from analyzer.store import default_db_path
 
-    launch_dashboard(_db(db), port=port, host=host)
+    launch_dashboard(db or default_db_path(), port=port, host=host)
 
 
 @app.command()

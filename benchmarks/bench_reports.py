@@ -95,7 +95,9 @@ def time_pr_report(db: Path, scratch: Path) -> None:
 def _last_whole_quarter(db: Path) -> tuple[dt.date, dt.date]:
     from analyzer.store import open_store
 
-    latest = open_store(db, read_only=True).query("SELECT max(committed_at) FROM commits")[0][0]
+    latest = open_store(db, read_only=True, missing="error").query(
+        "SELECT max(committed_at) FROM commits"
+    )[0][0]
     quarter_start = dt.date(latest.year, (latest.month - 1) // 3 * 3 + 1, 1)
     last = quarter_start - dt.timedelta(days=1)
     return dt.date(last.year, (last.month - 1) // 3 * 3 + 1, 1), last

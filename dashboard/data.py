@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -59,7 +58,7 @@ def settings() -> Settings:
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--config", type=Path, default=None)
     args, _ = parser.parse_known_args(sys.argv[1:])
-    chosen = st.session_state.get(DB_KEY) or args.db or os.environ.get("JEVONS_DB")
+    chosen = st.session_state.get(DB_KEY) or args.db
     return Settings(db=Path(chosen) if chosen else default_db_path(), config=args.config)
 
 

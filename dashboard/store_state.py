@@ -17,13 +17,11 @@ from pathlib import Path
 import duckdb
 
 from analyzer.analysis.frames import SERVICES_SQL
-from analyzer.errors import StoreError, StoreLockedError, StoreVersionError
-from analyzer.store import Store
-from analyzer.store.schema import SCHEMA_VERSION
+from analyzer.errors import StoreError, StoreLockedError
+from analyzer.store import Store, open_store, store_problem
 
 #: How long one read waits for a writer to let go of the file before giving up.
 LOCK_WAIT_SECONDS = 2.0
-_DUCKDB_MAGIC = b"DUCK"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,8 +86,9 @@ class StoreState:
 
 
 def reader(path: Path) -> Store:
-    """A read-only :class:`Store` whose reads give up quickly when a writer holds the file."""
-    return Store(path, read_only=True, lock_wait=LOCK_WAIT_SECONDS)
+    """The store at ``path``, checked and read-only, whose reads give up quickly when a
+    writer holds the file."""
+    return open_store(path, read_only=True, missing="error", lock_wait=LOCK_WAIT_SECONDS)
 
 
 def fingerprint(path: Path) -> tuple[str, int, int]:
@@ -99,10 +98,11 @@ def fingerprint(path: Path) -> tuple[str, int, int]:
 
 
 def read_store_state(path: Path) -> StoreState:
-    """What the store at ``path`` holds; a missing, foreign or newer file gives a state with
-    ``problem`` set (never an exception), a writer holding the file raises
-    :class:`~analyzer.errors.StoreLockedError`."""
-    problem = _location_problem(path)
+    """What the store at ``path`` holds; a store that cannot be read (missing, foreign,
+    newer, damaged) gives a state whose ``problem`` is the reason
+    :func:`~analyzer.store.store_problem` gives (never an exception); a writer holding the
+    file raises :class:`~analyzer.errors.StoreLockedError`."""
+    problem = store_problem(path, lock_wait=LOCK_WAIT_SECONDS)
     if problem is not None:
         return StoreState(path=path, problem=problem)
     try:
@@ -116,16 +116,6 @@ def read_store_state(path: Path) -> StoreState:
 
 def _read_contents(path: Path) -> StoreState:
     with reader(path).connect() as conn:
-        tables = {r[0] for r in conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        if "meta" not in tables:
-            if tables:
-                return StoreState(path, problem=f"{path} is a DuckDB file but not a Jevons store")
-            return StoreState(path=path)
-        version = _schema_version(
-            conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone(), path
-        )
-        if version != SCHEMA_VERSION:
-            return StoreState(path=path, problem=_version_problem(path, version))
         repos = tuple(
             RepoInfo(str(r[0]), str(r[1]), int(r[2]))
             for r in conn.execute(
@@ -152,37 +142,6 @@ def _read_contents(path: Path) -> StoreState:
         services=services,
         first_day=counts[4],
         last_day=counts[5],
-    )
-
-
-def _location_problem(path: Path) -> str | None:
-    if not path.exists():
-        return (
-            f"no store at {path} yet: run `jevons mine REPO --db {path}` "
-            "(or `jevons demo` for the sample)"
-        )
-    if path.is_dir():
-        return f"{path} is a directory, not a store file; pass a file to --db"
-    with path.open("rb") as handle:
-        header = handle.read(16)
-    if header[8:12] != _DUCKDB_MAGIC:
-        return f"{path} is not a DuckDB file; the dashboard leaves it alone"
-    return None
-
-
-def _schema_version(row: tuple[object, ...] | None, path: Path) -> int:
-    try:
-        return int(str(row[0])) if row else 0
-    except ValueError as exc:
-        raise StoreVersionError(f"{path}: unreadable schema version {row!r}") from exc
-
-
-def _version_problem(path: Path, version: int) -> str:
-    if version > SCHEMA_VERSION:
-        return f"{path} was written by a newer Jevons (schema {version}); upgrade Jevons to read it"
-    return (
-        f"{path} has schema {version}, older than {SCHEMA_VERSION}: run any writing "
-        f"command once to migrate it (e.g. `jevons attribute --db {path}`)"
     )
 
 

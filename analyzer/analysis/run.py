@@ -54,9 +54,9 @@ from analyzer.analysis.series import build_series
 from analyzer.analysis.time_series import time_series_tests
 from analyzer.analysis.verdict import decide_verdict
 from analyzer.config import AnalysisConfig
-from analyzer.errors import AnalysisError, StoreError
+from analyzer.errors import AnalysisError
 from analyzer.scope import DateLike, Scope, parse_date
-from analyzer.store import Store, default_db_path, open_store
+from analyzer.store import Store, open_store
 
 MIN_CONCURRENT_REFERENCE = 30
 
@@ -92,7 +92,7 @@ def analyze(
 def load_frames(db: Path | str | Store | None = None, scope: Scope | None = None) -> Frames:
     """The frames ``analyze`` works on, for callers who chart them directly."""
     scope = scope or Scope()
-    store = _as_store(db)
+    store = open_store(db, read_only=True, missing="error")
     _check_repo(store, scope.repo)
     return read_frames(store, scope)
 
@@ -337,15 +337,6 @@ def _scope(frames: Frames) -> AnalysedScope:
     )
 
 
-def _as_store(db: Path | str | Store | None) -> Store:
-    if isinstance(db, Store):
-        return db
-    path = Path(db) if db is not None else default_db_path()
-    if not path.exists():
-        raise StoreError(f"{path}: no store here yet; run `jevons mine REPO --db {path}` first")
-    return open_store(path, read_only=True)
-
-
 def _explicit_periods(
     period_a: tuple[DateLike, DateLike] | None, period_b: tuple[DateLike, DateLike] | None
 ) -> tuple[Period, Period] | None:
@@ -367,7 +358,8 @@ def unknown_service_warning(db: Path | str | Store | None, service: str | None) 
     empty of incidents, which is a valid analysis (of a service with none) or a typo."""
     if not service:
         return None
-    services = [r[0] for r in _as_store(db).query(SERVICES_SQL)]
+    store = open_store(db, read_only=True, missing="error")
+    services = [r[0] for r in store.query(SERVICES_SQL)]
     if service in services:
         return None
     listed = some_names(services) if services else "none; no incident names a service"

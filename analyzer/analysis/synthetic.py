@@ -88,7 +88,7 @@ def build_store(path: Path, spec: SyntheticSpec) -> Store:
     changes, blobs, functions = _file_changes(spec, commits, rng)
     incidents, links = _incidents(spec, commits, rng)
     churn = _churn(commits, rng)
-    store = open_store(path)
+    store = open_store(path, read_only=False, missing="create")
     with store.transaction() as conn:
         tables = {
             "repos": pd.DataFrame(

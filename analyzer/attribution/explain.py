@@ -76,7 +76,7 @@ class CommitExplanation:
 
 def explain_commit(
     sha: str,
-    db: Path | str | None = None,
+    db: Path | str | Store | None = None,
     config: Config | None = None,
     *,
     repo: str | None = None,
@@ -90,7 +90,7 @@ def explain_commit(
         raise CommitLookupError(
             f"{sha!r} is not a commit SHA: give 4 to 40 hexadecimal digits (e.g. from git log)"
         )
-    store = open_store(db, read_only=True)
+    store = open_store(db, read_only=True, missing="error")
     columns = ", ".join(COMMIT_COLUMNS)
     sql = (
         f"SELECT {columns}, ai_tool, attribution_evidence, attribution_strength, weak_evidence "

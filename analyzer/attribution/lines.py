@@ -16,7 +16,7 @@ import dataclasses
 from pathlib import Path
 
 from analyzer.models import AUTHORSHIP_CLASSES
-from analyzer.store import open_store
+from analyzer.store import Store, open_store
 
 _SQL = """
 WITH changed AS (
@@ -75,9 +75,11 @@ class LineAttribution:
         return next((c for c in self.classes if c.authorship == authorship), None)
 
 
-def line_attribution(db: Path | str | None = None, repo: str | None = None) -> LineAttribution:
+def line_attribution(
+    db: Path | str | Store | None = None, repo: str | None = None
+) -> LineAttribution:
     """Lines added and deleted per authorship class, with survival at HEAD where known."""
-    store = open_store(db, read_only=True)
+    store = open_store(db, read_only=True, missing="error")
     rows = store.query(_SQL, [repo, repo])
     order = {name: i for i, name in enumerate(AUTHORSHIP_CLASSES)}
     rows.sort(key=lambda r: (order.get(r[0], len(order)), r[0]))

@@ -28,7 +28,7 @@ from analyzer.attribution.merge_labels import OwnLabel, relabel_merges, write_me
 from analyzer.attribution.rules import RuleSet, rules_from_config
 from analyzer.config import Config
 from analyzer.models import AUTHORSHIP_CLASSES, Commit
-from analyzer.store import open_store, writer_lock
+from analyzer.store import Store, open_store, writer_lock
 
 UNLABELLED = "unlabelled"
 
@@ -75,14 +75,14 @@ class RelabelResult:
 
 
 def relabel_commits(
-    db: Path | str | None = None,
+    db: Path | str | Store | None = None,
     config: Config | None = None,
     *,
     rules: RuleSet | None = None,
 ) -> RelabelResult:
     """Classify every stored commit under the rules in force and store the new labels."""
     rules = rules or rules_from_config(config or Config())
-    store = open_store(db, create=False)
+    store = open_store(db, read_only=False, missing="error")
     with writer_lock(store.path), store.transaction() as conn:
         rows = conn.execute(f"SELECT {', '.join(COMMIT_COLUMNS)} FROM commits").fetchall()
         before = Counter(row[-1] or UNLABELLED for row in rows)

@@ -96,7 +96,7 @@ def compute_churn(
     A repository whose churn was computed at its current HEAD is skipped unless ``force``.
     """
     config = config or Config()
-    store = db if isinstance(db, Store) else open_store(db, create=False)
+    store = open_store(db, read_only=False, missing="error")
     started = time.perf_counter()
     processes = commits = done = 0
     fresh: list[str] = []

@@ -68,7 +68,7 @@ def link_incidents(
     rules = load_rules([*config.linking.fix_patterns, *(fix_patterns or ())])
     ownership_file = ownership or config.linking.ownership_file
     owners = load_ownership(Path(ownership_file)) if ownership_file else None
-    store = db if isinstance(db, Store) else open_store(db, create=False)
+    store = open_store(db, read_only=False, missing="error")
     started = time.perf_counter()
     with writer_lock(store.path, wait=30.0):
         with store.connect() as conn:

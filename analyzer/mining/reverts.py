@@ -73,7 +73,7 @@ def detect_reverts(db: Store | Path | str | None = None) -> int:
     ``mine_repositories`` returns, or use :func:`record_reverts` inside a writer's own
     transaction.
     """
-    store = db if isinstance(db, Store) else open_store(db, create=False)
+    store = open_store(db, read_only=False, missing="error")
     with writer_lock(store.path, wait=30.0), store.transaction() as conn:
         return record_reverts(conn)
 

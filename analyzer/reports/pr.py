@@ -36,7 +36,7 @@ from analyzer.reports.pr_model import (
     pr_commit,
 )
 from analyzer.reports.risk import RiskSignals, assess_risk, load_risk_rules
-from analyzer.store import Store, default_db_path, open_store
+from analyzer.store import Store, open_store
 
 
 def build_pr_report(
@@ -58,7 +58,7 @@ def build_pr_report(
     repository = open_repository(repo)
     pull = read_pull_request(repository.path, base, head)
     classifier = PathClassifier(config.excluded_globs)
-    store = _store(db)
+    store = open_store(db, read_only=True, missing="none")
     blobs = blob_metrics_for(
         blob_requests(pull.changes, classifier), repository.path, store, config
     )
@@ -133,10 +133,3 @@ def risk_signals(
         hotspot_incidents=len({i for f in hotspots for i in f.incident_ids}),
         incident_files_touched=sum(1 for f in touched if f.incidents),
     )
-
-
-def _store(db: Path | str | Store | None) -> Store | None:
-    if isinstance(db, Store):
-        return db
-    path = Path(db) if db is not None else default_db_path()
-    return open_store(path, read_only=True) if path.exists() else None

@@ -79,7 +79,7 @@ def build_review(
     if scope.date_from is None or scope.date_to is None:
         raise ReportError("the review needs --from and --to (whole calendar months)")
     periods = review_periods(scope.date_from, scope.date_to)
-    store = _store(db)
+    store = open_store(db, read_only=True, missing="error")
     config = config or AnalysisConfig()
     known = tuple(str(r[0]) for r in store.query("SELECT repo_id FROM repos ORDER BY repo_id"))
     repo = scope.repo
@@ -195,7 +195,3 @@ def _scope_view(scope: ScopeData, periods: ReviewPeriods) -> dict[str, Any]:
         ("hotspots", charts.hotspot_chart(scope)),
     ]
     return {"scope": scope, "r": scope.result, "charts": dict(chart_list)}
-
-
-def _store(db: Path | str | Store | None) -> Store:
-    return db if isinstance(db, Store) else open_store(db, read_only=True)

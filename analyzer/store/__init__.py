@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import duckdb
 import pandas as pd
@@ -26,6 +26,10 @@ from analyzer.store.schema import INDEXES, MIGRATIONS, SCHEMA_VERSION, TABLES
 DEFAULT_DB = "jevons.duckdb"
 _DUCKDB_MAGIC = b"DUCK"
 _LOCK_MESSAGES = ("Could not set lock", "Conflicting lock")
+#: What :func:`open_store` does when no file is at the path: create a new store, raise a
+#: :class:`StoreError` saying what to run first, or return ``None`` (a caller that can do
+#: without a store, like the pull-request report).
+Missing = Literal["create", "error", "none"]
 
 
 def default_db_path() -> Path:
@@ -108,17 +112,54 @@ class Store:
                 raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
 
 
+@overload
 def open_store(
-    path: Path | str | None = None, *, read_only: bool = False, create: bool = True
-) -> Store:
-    """Open (creating, unless ``create`` is false, or migrating if needed) the store at
-    ``path``.
+    db: Path | str | Store | None = None,
+    *,
+    read_only: bool = False,
+    missing: Literal["create", "error"] | None = None,
+    lock_wait: float = 30.0,
+) -> Store: ...
 
-    A file that is not a DuckDB database, a DuckDB file that is not a Jevons store, or a
-    store written by a newer Jevons is refused with a :class:`StoreError` and never touched.
+
+@overload
+def open_store(
+    db: Path | str | Store | None = None,
+    *,
+    read_only: bool = False,
+    missing: Literal["none"],
+    lock_wait: float = 30.0,
+) -> Store | None: ...
+
+
+def open_store(
+    db: Path | str | Store | None = None,
+    *,
+    read_only: bool = False,
+    missing: Missing | None = None,
+    lock_wait: float = 30.0,
+) -> Store | None:
+    """The store ``db`` names, checked: a path (``None``: :func:`default_db_path`), or a
+    :class:`Store` already open, returned as it is. The one way Jevons opens a store.
+
+    A writer (``read_only`` false) migrates an older store forward. ``missing`` says what
+    happens when there is no file at the path (see :data:`Missing`; unsaid, a writer creates
+    the store and a reader raises); a reader cannot create one. A file that is not a DuckDB
+    database, a DuckDB file that is not a Jevons store, or a store written by a newer Jevons
+    is refused with a :class:`StoreError` and never touched. ``lock_wait`` is how long each
+    connection waits for a writer to let go.
     """
-    store = Store(Path(path) if path is not None else default_db_path(), read_only=read_only)
-    _check_location(store.path, create=create and not read_only)
+    if isinstance(db, Store):
+        return db
+    if missing is None:
+        missing = "error" if read_only else "create"
+    if read_only and missing == "create":
+        raise ValueError("a store opened read-only cannot be created: missing='error' or 'none'")
+    path = Path(db) if db is not None else default_db_path()
+    if missing == "none" and not path.exists():
+        return None
+    store = Store(path, read_only=read_only, lock_wait=lock_wait)
+    _check_location(store.path, create=missing == "create")
     try:
         if read_only:
             with store.connect() as conn:
@@ -134,6 +175,20 @@ def open_store(
     return store
 
 
+def store_problem(db: Path | str | None = None, *, lock_wait: float = 30.0) -> str | None:
+    """What keeps the store at ``db`` from being read, in the words :func:`open_store`
+    raises (the path, what is wrong, what to run), or ``None`` when it can be read. A
+    writer holding the file is no problem with the file: that raises
+    :class:`StoreLockedError`."""
+    try:
+        open_store(db, read_only=True, missing="error", lock_wait=lock_wait)
+    except StoreLockedError:
+        raise
+    except StoreError as exc:
+        return str(exc)
+    return None
+
+
 class StoreOnFirstUse:
     """The store at ``db`` for a writer that may fail on its input before it has anything
     to write (an import, a mining run): checked at once, as :func:`open_store` checks it
@@ -146,12 +201,12 @@ class StoreOnFirstUse:
         self.lock_wait = lock_wait
         _check_location(self.path, create=True)
         # an existing store is opened (and so checked) now, and only once
-        self._store = open_store(self.path) if self.path.exists() else None
+        self._store = open_store(self.path, read_only=False, missing="none")
         self._lock: contextlib.ExitStack | None = None
 
     def writable(self) -> Store:
         if self._store is None:
-            self._store = open_store(self.path)
+            self._store = open_store(self.path, read_only=False, missing="create")
         if self._lock is None:
             lock = contextlib.ExitStack()
             lock.enter_context(writer_lock(self.path, wait=self.lock_wait))
@@ -185,7 +240,10 @@ def _check_location(path: Path, *, create: bool) -> None:
         raise StoreError(f"{path}: is a directory, not a store file; give a file path to --db")
     if not path.exists():
         if not create:
-            raise StoreError(f"{path}: no store here yet; run `jevons mine REPO --db {path}` first")
+            raise StoreError(
+                f"{path}: no store here yet; run `jevons mine REPO --db {path}` first "
+                "(or `jevons demo` for a sample store)"
+            )
         return
     with path.open("rb") as handle:
         header = handle.read(16)

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from analyzer.errors import StoreError
-from analyzer.store import open_store
+from analyzer.store import Store, open_store
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,7 +27,9 @@ class ExportedTable:
     rows: int
 
 
-def export_parquet(parquet: Path | str, db: Path | str | None = None) -> list[ExportedTable]:
+def export_parquet(
+    parquet: Path | str, db: Path | str | Store | None = None
+) -> list[ExportedTable]:
     """Write each table of the store at ``db`` to ``parquet/<table>.parquet``."""
     directory = Path(parquet)
     if directory.exists() and not directory.is_dir():
@@ -36,7 +38,7 @@ def export_parquet(parquet: Path | str, db: Path | str | None = None) -> list[Ex
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"{directory}: cannot create the export directory: {exc}") from exc
-    store = open_store(db, read_only=True)
+    store = open_store(db, read_only=True, missing="error")
     written = []
     with store.connect() as conn:
         tables = [

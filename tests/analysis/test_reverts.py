@@ -136,7 +136,7 @@ def test_mining_records_reverts_and_the_summary_shows_them(
     db = tmp_path / "s.duckdb"
     mine = run_jevons("mine", str(repo.path), "--db", str(db), "--workers", "1", cwd=tmp_path)
     assert mine.returncode == 0, mine.stderr
-    stored = open_store(db, read_only=True).query(
+    stored = open_store(db, read_only=True, missing="error").query(
         "SELECT sha FROM commits WHERE reverted_by = ?", [undo]
     )
     assert stored == [(bad,)]

@@ -238,7 +238,7 @@ def test_empty_store_page_says_to_mine_first(empty_store: Path, page: str) -> No
 def test_missing_store_file_is_reported_and_not_created(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.duckdb"
     app = open_app(missing)
-    assert any("no store at" in t for t in texts(app))
+    assert any("no store here yet" in t for t in texts(app))
     assert not missing.exists()
 
 

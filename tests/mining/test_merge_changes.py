@@ -44,7 +44,7 @@ def mine(db: Path, repo: RepoBuilder, history: str = "first-parent") -> None:
 
 
 def row(db: Path, sha: str) -> dict[str, object]:
-    store = open_store(db, read_only=True)
+    store = open_store(db, read_only=True, missing="error")
     (values,) = store.query(f"SELECT {COLUMNS} FROM commits WHERE sha = ?", [sha])
     return dict(zip([c.strip() for c in COLUMNS.split(",")], values, strict=True))
 
@@ -104,7 +104,7 @@ def test_the_analysis_counts_the_merge_as_a_change_of_its_branch_class(
 ) -> None:
     db = tmp_path / "jevons.duckdb"
     mine(db, repo)
-    frames = read_frames(open_store(db, read_only=True), Scope())
+    frames = read_frames(open_store(db, read_only=True, missing="error"), Scope())
     commits = frames.commits.set_index("sha")
     merge = commits.loc[agent_merge["merge"]]
     assert (merge["authorship"], merge["ai_tool"]) == ("ai_authored", "copilot-agent")

@@ -101,7 +101,7 @@ def test_scenario_hostile_incident_title_is_text_and_redactable(scenario) -> Non
     _, redacted = write_pr_report(parent, fix, repo, db=db, redact_incidents=True)
     assert_inert(redacted)
     assert incident["title"] not in visible_text(redacted)
-    stored = open_store(db, read_only=True).query(
+    stored = open_store(db, read_only=True, missing="error").query(
         "SELECT reference FROM incidents WHERE title = ?", [incident["title"]]
     )
     assert stored and stored[0][0] in visible_text(redacted)

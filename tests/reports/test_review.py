@@ -76,7 +76,7 @@ def test_periods_are_whole_months_compared_with_as_many_before() -> None:
 @pytest.mark.timeout(STORE_BUILD_TIMEOUT)
 def test_quarter_figures_match_plain_sql_on_the_store(demo_review) -> None:
     review, html, db = demo_review
-    store = open_store(db, read_only=True)
+    store = open_store(db, read_only=True, missing="error")
     changes, ai, bots = store.query(  # a change's class: a merge's is its branch's
         "SELECT count(*), count(*) FILTER (WHERE change_authorship IN ('ai_assisted', "
         "'ai_authored')), count(*) FILTER (WHERE change_authorship = 'automation') FROM commits"
@@ -183,7 +183,7 @@ def test_hostile_text_from_every_source_is_escaped_text(hostile_review) -> None:
     text = document.text
     hostile = text_of(plain_text(HOSTILE, limit=120))
     assert hostile in text  # incident title (and its inducing commit's subject) as text
-    author = open_store(db, read_only=True).query(
+    author = open_store(db, read_only=True, missing="error").query(
         "SELECT author_name FROM commits WHERE author_name LIKE '%Mallory%'"
     )[0][0]
     assert "Mallory" in author and "[x](https://evil.example)" in author

@@ -30,7 +30,7 @@ def test_every_table_is_written_with_all_its_rows(mined: Path, tmp_path: Path) -
     out = tmp_path / "export" / "nested"
     written = export_parquet(out, db=mined)
     assert set(TABLES) <= {t.table for t in written}
-    store = open_store(mined, read_only=True)
+    store = open_store(mined, read_only=True, missing="error")
     for table in written:
         frame = pq.read_table(table.path).to_pandas()
         expected = store.query_df(f"SELECT * FROM {table.table}")

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from analyzer.errors import StoreError, StoreLockedError, StoreVersionError
-from analyzer.store import open_store, writer_lock
+from analyzer.store import open_store, store_problem, writer_lock
 from analyzer.store.schema import SCHEMA_VERSION, TABLES
 
 
@@ -59,7 +59,44 @@ def test_missing_directory_is_named(tmp_path: Path) -> None:
 
 def test_read_only_open_of_a_missing_store_says_what_to_run(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="jevons mine"):
-        open_store(tmp_path / "absent.duckdb", read_only=True)
+        open_store(tmp_path / "absent.duckdb", read_only=True)  # a reader never creates
+
+
+def test_a_missing_store_is_created_refused_or_none_as_asked(tmp_path: Path) -> None:
+    absent = tmp_path / "absent.duckdb"
+    assert open_store(absent, read_only=True, missing="none") is None
+    assert open_store(absent, read_only=False, missing="none") is None
+    with pytest.raises(StoreError, match="no store here yet"):
+        open_store(absent, read_only=False, missing="error")
+    with pytest.raises(ValueError, match="read-only"):
+        open_store(absent, read_only=True, missing="create")
+    assert not absent.exists()
+    created = open_store(absent, read_only=False, missing="create")
+    assert created.path == absent and absent.exists()
+    reader = open_store(absent, read_only=True, missing="none")
+    assert reader is not None and reader.read_only
+
+
+def test_a_store_already_open_is_passed_through(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.duckdb")
+    assert open_store(store, read_only=True, missing="error") is store
+
+
+def test_what_is_wrong_with_a_path_is_the_reason_opening_it_raises(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.duckdb"
+    notes.write_text("my precious notes")
+    absent = tmp_path / "absent.duckdb"
+    for path in (notes, absent, tmp_path):
+        problem = store_problem(path)
+        with pytest.raises(StoreError) as caught:
+            open_store(path, read_only=True, missing="error")
+        assert problem is not None and problem == str(caught.value)
+        assert problem.startswith(f"{path}: ")
+    assert store_problem(tmp_path / "nowhere" / "s.duckdb") is not None
+    good = tmp_path / "good.duckdb"
+    open_store(good)
+    assert store_problem(good) is None
+    assert notes.read_text() == "my precious notes" and not absent.exists()
 
 
 def test_second_writer_fails_clearly(tmp_path: Path) -> None:
