@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
+from scipy.special import xlogy
 
 from analyzer.analysis.frames import UNATTRIBUTED, Frames, changes
 from analyzer.analysis.result import Coverage
@@ -17,6 +19,9 @@ MIN_WEEKS_FOR_TRENDS = 26
 #: least :data:`LATE_RECORDS_MIN_DAYS` after it.
 LATE_RECORDS_GAPS = 5
 LATE_RECORDS_MIN_DAYS = 90
+#: Incidents before the records' start are strays when fewer than this share of what the
+#: records' own density would have given in that time.
+STRAY_SHARE = 0.1
 MIN_INCIDENTS = 10
 MIN_CHANGES = 30
 TEAM_GROWTH = 1.25
@@ -60,28 +65,55 @@ def incident_records_start(shipped: pd.DataFrame, incidents: pd.DataFrame) -> pd
     before it, "no incident" means "not recorded", and a change from then can neither
     fail nor count as not failing. ``None`` when the records cover the changes.
 
-    Well after: :data:`LATE_RECORDS_GAPS` times the mean gap between incidents, and at
-    least :data:`LATE_RECORDS_MIN_DAYS` days. The first incident is a conservative start
-    (tracking may have begun a little earlier, with nothing to record).
+    The start is where incidents become regular, read from their density rather than from
+    the first one, so a stray early incident (one old ticket imported by hand) cannot hide
+    it: the most likely change point of a Poisson process whose rate steps up once, at an
+    incident. Records begin late there when the time since the first change is more than
+    :data:`LATE_RECORDS_GAPS` mean gaps between the incidents from it on (and at least
+    :data:`LATE_RECORDS_MIN_DAYS` days), and the incidents before it are fewer than
+    :data:`STRAY_SHARE` of what that density would have given. With no incident before
+    it, the start is the first incident, a conservative start (tracking may have begun a
+    little earlier, with nothing to record).
     """
     if len(incidents) < 2 or shipped.empty:
         return None
-    created = incidents["created_at"].sort_values()
-    first, last = created.iloc[0], created.iloc[-1]
-    mean_gap = (last - first) / (len(created) - 1)
-    lead = first - shipped["committed_at"].min()
-    threshold = max(LATE_RECORDS_GAPS * mean_gap, pd.Timedelta(days=LATE_RECORDS_MIN_DAYS))
-    return pd.Timestamp(first).normalize() if lead > threshold else None
+    created = incidents["created_at"].sort_values().reset_index(drop=True)
+    # each incident but the last is a candidate start: seconds since the first change,
+    # incidents before it, seconds from it to the last incident
+    lead = (created - shipped["committed_at"].min()).dt.total_seconds().to_numpy()[:-1]
+    until_last = (created.iloc[-1] - created).dt.total_seconds().to_numpy()[:-1]
+    strays = np.arange(len(lead), dtype=float)
+    after = len(created) - strays
+    positive = (lead > 0) & (until_last > 0)
+    if not positive.any():
+        return None
+    # profile log-likelihood of a rate step at each candidate (constant terms dropped)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        likelihood = xlogy(strays, strays / lead) + xlogy(after, after / until_last)
+    best = int(np.argmax(np.where(positive, likelihood, -np.inf)))
+    mean_gap = until_last[best] / (after[best] - 1)
+    threshold = max(LATE_RECORDS_GAPS * mean_gap, LATE_RECORDS_MIN_DAYS * 86400.0)
+    sparse = strays[best] <= STRAY_SHARE * lead[best] / mean_gap
+    if lead[best] > threshold and sparse:
+        return pd.Timestamp(created.iloc[best]).normalize()
+    return None
 
 
 def late_records_caveat(
-    start: pd.Timestamp, shipped: pd.DataFrame, kept: int, *, configured: bool
+    start: pd.Timestamp, shipped: pd.DataFrame, kept: int, *, configured: bool, strays: int = 0
 ) -> str:
-    """What the start of the incident records changed, in words."""
+    """What the start of the incident records changed, in words; ``strays``: incidents
+    before the start, too few to mean the records began earlier."""
+    where = (
+        "where incidents become regular, after "
+        + ("a stray earlier incident" if strays == 1 else f"{strays} stray earlier incidents")
+        if strays
+        else "the first incident"
+    )
     how = (
         "(analysis.incident_records_start)"
         if configured
-        else "(the first incident; set analysis.incident_records_start if they began earlier)"
+        else f"({where}; set analysis.incident_records_start if they began earlier)"
     )
     return (
         f"Incident records begin on {start.date()} {how}, after the first change "

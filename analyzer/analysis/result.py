@@ -363,6 +363,38 @@ class Decomposition:
 
 
 @dataclasses.dataclass(frozen=True)
+class LinkageShare:
+    """Incidents in a group, how many have a code cause, and that share (Wilson 95%)."""
+
+    label: str
+    incidents: int
+    with_code_cause: int
+    share: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+@dataclasses.dataclass(frozen=True)
+class LinkageCoverage:
+    """The share of incidents with a code cause, and whether it drifted (see ``linkage``).
+
+    ``by_period`` holds the decomposition's two periods; ``by_method`` counts code-caused
+    incidents by linking method. ``drift``: the share moved between the periods, with the
+    incidents with no code cause moving against the code-caused ones, beyond noise; the
+    rate and mix effects are then no evidence, and ``caveat`` says why.
+    """
+
+    overall: LinkageShare
+    by_period: tuple[LinkageShare, ...]
+    by_severity: tuple[LinkageShare, ...]
+    by_method: dict[str, int]
+    share_p_value: float | None
+    opposite_move_p_value: float | None
+    drift: bool
+    caveat: str
+
+
+@dataclasses.dataclass(frozen=True)
 class TestResult:
     """One statistical test as run; ``p_holm`` is Holm-corrected across every test run."""
 
@@ -470,6 +502,7 @@ class AnalysisResult:
     incident_rates: IncidentRates
     count_model: CountModel
     decomposition: Decomposition
+    linkage: LinkageCoverage
     time_series: TimeSeriesEvidence
     hotspots: tuple[Hotspot, ...]
     findings: tuple[Finding, ...]

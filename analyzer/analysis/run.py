@@ -38,6 +38,7 @@ from analyzer.analysis.growth import growth_summary
 from analyzer.analysis.holm import HolmFamily
 from analyzer.analysis.hotspots import rank_hotspots
 from analyzer.analysis.incident_load import incident_load
+from analyzer.analysis.linkage import linkage_coverage
 from analyzer.analysis.result import (
     AnalysedScope,
     AnalysisResult,
@@ -156,9 +157,17 @@ def analyze_frames(
     )
     load = incident_load(frames.incidents, adoption.date, span)
     coverage = data_coverage(frames, adoption.date, len(series.weekly))
+    linkage = linkage_coverage(frames.incidents, frames.inducing, _compared_periods(decomposition))
+    caveats = [linkage.caveat] if linkage.caveat else []
     if records_start is not None:
-        caveat = late_records_caveat(records_start, shipped, len(observed), configured=configured)
-        coverage = dataclasses.replace(coverage, caveats=(caveat, *coverage.caveats))
+        strays = int((frames.incidents["created_at"] < records_start).sum())
+        caveats.insert(
+            0,
+            late_records_caveat(
+                records_start, shipped, len(observed), configured=configured, strays=strays
+            ),
+        )
+    coverage = dataclasses.replace(coverage, caveats=(*caveats, *coverage.caveats))
     churn = churn_by_class(frames.churn, shipped, classes, config.churn_windows_days)
     growth = growth_summary(series.monthly, shipped, frames.history, classes, adoption.date, span)
     findings = collect_findings(
@@ -175,7 +184,7 @@ def analyze_frames(
             coverage.caveats,
         )
     )
-    verdict = decide_verdict(decomposition, cfr_compared, model)
+    verdict = decide_verdict(decomposition, cfr_compared, model, linkage)
     return AnalysisResult(
         scope=_scope(frames),
         coverage=coverage,
@@ -189,6 +198,7 @@ def analyze_frames(
         incident_rates=rates,
         count_model=model,
         decomposition=decomposition,
+        linkage=linkage,
         time_series=time_series,
         hotspots=rank_hotspots(frames.touches, shipped, frames.links),
         findings=findings,
@@ -210,6 +220,7 @@ def method_notes() -> dict[str, str]:
         "change_failure_rate": "failure_rate",
         "count_model": "count_model",
         "decomposition": "decomposition",
+        "linkage": "linkage",
         "time_series": "time_series",
         "multiple_testing": "holm",
         "hotspots": "hotspots",
@@ -323,6 +334,11 @@ def _span(frames: Frames) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     start = frames.scope.start or stamps.min()
     end = frames.scope.end - pd.Timedelta(microseconds=1) if frames.scope.end else stamps.max()
     return pd.Timestamp(start), pd.Timestamp(end)
+
+
+def _compared_periods(decomposition: Decomposition) -> tuple[Period, Period] | None:
+    a, b = decomposition.period_a, decomposition.period_b
+    return (a, b) if a is not None and b is not None else None
 
 
 def _scope(frames: Frames) -> AnalysedScope:

@@ -10,6 +10,10 @@ From the decomposition, in this order:
    code-caused change, provided its interval clears zero and the interval of its lead over
    the runner-up clears zero too: that effect; if not: ``inconclusive``.
 
+When the share of incidents with a code cause drifted between the periods (``linkage``:
+better or worse linking moves incidents between "no code cause" and "code-caused"), a
+rate or mix effect is not evidence of changes failing more or less: ``inconclusive``.
+
 The evidence level is direct attribution for volume, mix and rate (they rest on incidents
 linked to commits), raised to controlled when the verdict is mix and the count model shows
 an AI class riskier than human changes of like size and place; co-occurrence otherwise.
@@ -25,6 +29,7 @@ from analyzer.analysis.result import (
     Driver,
     Estimate,
     EvidenceLevel,
+    LinkageCoverage,
     Verdict,
 )
 from analyzer.models import AI_CLASSES
@@ -44,6 +49,7 @@ def decide_verdict(
     decomposition: Decomposition,
     failure_comparisons: tuple[Comparison, ...],
     count_model: CountModel,
+    linkage: LinkageCoverage | None = None,
 ) -> Verdict:
     """The primary driver of the change in incidents, with its evidence level."""
     d = decomposition
@@ -64,7 +70,14 @@ def decide_verdict(
     ]
     if total != 0 and abs(unlinked) > abs(code) and unlinked * total > 0:
         return _unlinked_verdict(d, total, unlinked, reasons)
-    return _code_verdict(d, code, reasons, failure_comparisons, count_model)
+    verdict = _code_verdict(d, code, reasons, failure_comparisons, count_model)
+    if linkage is not None and linkage.drift and verdict.primary_driver in ("mix", "rate"):
+        return _inconclusive(
+            "the share of incidents with a code cause moved between the periods, so the "
+            f"{verdict.primary_driver} effect may be a change in linking, not in failures",
+            (*verdict.reasons, linkage.caveat),
+        )
+    return verdict
 
 
 def _unlinked_verdict(

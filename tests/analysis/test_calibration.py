@@ -36,7 +36,7 @@ def _judged(tmp_path: Path, name: str, seed: int) -> Judgement:
         _pending("team growth", "#14 item 4: author controls"),
         _pending("censored follow-up", "#14 item 3: cohorts"),
         "linkage drift",
-        _pending("late records", "#14 item 5: records start from incident density"),
+        "late records",
     ],
 )
 def test_no_false_blame_where_ai_changes_nothing(name: str, tmp_path: Path) -> None:
